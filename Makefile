@@ -1,0 +1,51 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run    create .venv, install, build spaCy pipeline, train if needed, start both servers
+#   make test   the same set-up, then the whole test suite
+SHELL := /bin/bash
+
+# Quiet TensorFlow, no telemetry, reproducible training, our package importable.
+export PYTHONPATH := $(CURDIR)
+export PYTHONHASHSEED := 0
+export TF_CPP_MIN_LOG_LEVEL := 2
+export TF_DETERMINISTIC_OPS := 1
+export TF_ENABLE_ONEDNN_OPTS := 0
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
+
+PYTEST_ARGS ?=
+
+.PHONY: help setup run shell train test lock clean
+
+help:
+	@echo "make run     set up (venv, deps, spaCy pipeline, model) and start the action + Rasa servers"
+	@echo "make test    set up, then run the whole test suite"
+	@echo "make shell   set up, then chat in the terminal"
+	@echo "make train   train the model now, even if nothing changed"
+	@echo "make lock    re-resolve requirements.in into requirements.lock"
+	@echo "make clean   remove the venv, build outputs and trained models"
+
+setup:
+	@scripts/setup.sh all
+
+run: setup
+	@scripts/run.sh
+
+shell: setup
+	@scripts/run.sh shell
+
+train:
+	@scripts/setup.sh spacy
+	@FORCE_TRAIN=1 scripts/setup.sh model
+
+test: setup
+	@.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+lock:
+	@py=$$(scripts/find_python310.sh) && rm -rf build/lock-venv && "$$py" -m venv build/lock-venv \
+	  && build/lock-venv/bin/pip install --quiet "pip==24.0" && build/lock-venv/bin/pip install --quiet -r requirements.in \
+	  && { echo "# Generated from requirements.in by 'make lock' (pip freeze --all, Python 3.10). Do not edit."; \
+	       build/lock-venv/bin/pip freeze --all | grep -v -E '^(pip|wheel)=='; } > requirements.lock \
+	  && rm -rf build/lock-venv && echo "requirements.lock updated"
+
+clean:
+	rm -rf .venv build models/*.tar.gz models/.fingerprint results test-output .pytest_cache

@@ -1,0 +1,1 @@
+"""Builds the project's own English spaCy pipeline (no model download needed)."""

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Idempotent set-up shared by `make run`, `make test`, `make shell`:
+#   venv   create .venv with Python 3.10 and install requirements.lock (only when it changed)
+#   spacy  build the project's spaCy pipeline (only when its sources changed)
+#   model  train the Rasa model (only when data, domain, config or components changed)
+#   all    the three in order
+# Set FORCE_TRAIN=1 to train even when nothing changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=.venv
+PY=$VENV/bin/python
+LOCK=requirements.lock
+SPACY_DIR=build/spacy/rif_rm_en
+MODEL=models/rif-rm-assistant.tar.gz
+MODEL_FINGERPRINT=models/.fingerprint
+
+say() { printf '==> %s\n' "$*"; }
+
+# sha256 over the given files and the files below the given folders, in a stable order.
+fingerprint() {
+  find "$@" -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 2>/dev/null \
+    | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
+}
+
+ensure_venv() {
+  if [ ! -x "$PY" ] || ! "$PY" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 10) else 1)' 2>/dev/null; then
+    local python310
+    python310=$(scripts/find_python310.sh)
+    say "creating $VENV with $python310"
+    rm -rf "$VENV"
+    "$python310" -m venv "$VENV"
+  fi
+  if ! cmp -s "$LOCK" "$VENV/.installed.lock"; then
+    say "installing pinned dependencies from $LOCK (a few minutes the first time)"
+    "$PY" -m pip install --quiet --upgrade "pip==24.0"
+    "$PY" -m pip install --quiet -r "$LOCK"
+    cp "$LOCK" "$VENV/.installed.lock"
+  else
+    say "dependencies up to date"
+  fi
+}
+
+ensure_spacy() {
+  local want
+  want=$(fingerprint bot/spacy_pipeline "$LOCK")
+  if [ -f "$SPACY_DIR/meta.json" ] && [ "$(cat "$SPACY_DIR/.fingerprint" 2>/dev/null)" = "$want" ]; then
+    say "spaCy pipeline up to date"
+    return
+  fi
+  say "building the spaCy pipeline in $SPACY_DIR"
+  rm -rf "$SPACY_DIR"
+  "$PY" -m bot.spacy_pipeline.build "$SPACY_DIR"
+  echo "$want" > "$SPACY_DIR/.fingerprint"
+}
+
+ensure_model() {
+  local want
+  want=$(fingerprint config.yml domain.yml data bot "$LOCK")
+  if [ "${FORCE_TRAIN:-0}" != 1 ] && [ -f "$MODEL" ] && [ "$(cat "$MODEL_FINGERPRINT" 2>/dev/null)" = "$want" ]; then
+    say "model up to date ($MODEL)"
+    return
+  fi
+  say "training the model (data, domain, config or components changed)"
+  rm -f "$MODEL_FINGERPRINT"
+  "$VENV/bin/rasa" train --fixed-model-name rif-rm-assistant --out models
+  echo "$want" > "$MODEL_FINGERPRINT"
+}
+
+case "${1:-all}" in
+  venv) ensure_venv ;;
+  spacy) ensure_venv; ensure_spacy ;;
+  model) ensure_venv; ensure_spacy; ensure_model ;;
+  all) ensure_venv; ensure_spacy; ensure_model ;;
+  *) echo "usage: $0 [venv|spacy|model|all]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,34 @@
+"""Fixtures shared by the whole suite."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Callable, Dict
+
+import pytest
+
+from tests.helpers.project import MODEL_PATH
+
+
+@pytest.fixture(scope="session")
+def parse() -> Callable[[str], Dict[str, Any]]:
+    """Parse a message with the trained model (the real NLU pipeline, in process)."""
+    assert MODEL_PATH.exists(), f"no trained model at {MODEL_PATH}: run `make test`, which trains it"
+    from rasa.core.agent import Agent
+
+    loop = asyncio.new_event_loop()
+    agent = Agent.load(str(MODEL_PATH))
+
+    def _parse(text: str) -> Dict[str, Any]:
+        return loop.run_until_complete(agent.parse_message(text))
+
+    yield _parse
+    loop.close()
+
+
+def faq_key_of(parse_data: Dict[str, Any]) -> str:
+    """The FAQ key chosen for a parsed message, or the plain intent name."""
+    intent = parse_data["intent"]["name"]
+    if intent != "faq":
+        return intent
+    response = parse_data["response_selector"]["faq"]["response"]
+    return response["intent_response_key"]

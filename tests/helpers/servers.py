@@ -1,0 +1,104 @@
+"""Start the real Rasa server and action server as subprocesses for tests."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, List, Optional
+
+from tests.helpers.project import MODEL_PATH, ROOT, TEST_OUTPUT, VENV_BIN
+
+STARTUP_TIMEOUT_SECONDS = 180
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early; log:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer in {STARTUP_TIMEOUT_SECONDS}s; log:\n{log.read_text()[-4000:]}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def _process(name: str, args: List[str], ready_url: str) -> Iterator[subprocess.Popen]:
+    TEST_OUTPUT.mkdir(exist_ok=True)
+    log = TEST_OUTPUT / f"{name}.log"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), RASA_TELEMETRY_ENABLED="false")
+    with log.open("w") as log_handle:
+        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log_handle, stderr=subprocess.STDOUT)
+        try:
+            _wait_for(ready_url, process, log)
+            yield process
+        finally:
+            _stop(process)
+
+
+@contextmanager
+def action_server() -> Iterator[str]:
+    """Yields the webhook URL of a running rasa_sdk action server."""
+    port = free_port()
+    args = [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
+    with _process("action-server", args, f"http://127.0.0.1:{port}/health"):
+        yield f"http://127.0.0.1:{port}/webhook"
+
+
+@contextmanager
+def rasa_server(action_endpoint: Optional[str] = None, extra_args: Optional[List[str]] = None) -> Iterator[str]:
+    """Yields the base URL of a running Rasa server with the REST channel."""
+    port = free_port()
+    TEST_OUTPUT.mkdir(exist_ok=True)
+    endpoints = TEST_OUTPUT / f"endpoints-{port}.yml"
+    url = action_endpoint or "http://127.0.0.1:9/webhook"  # unused unless a custom action runs
+    endpoints.write_text(f'action_endpoint:\n  url: "{url}"\n')
+    args = [
+        str(VENV_BIN / "rasa"), "run",
+        "--model", str(MODEL_PATH),
+        "--port", str(port),
+        "--interface", "127.0.0.1",
+        "--credentials", str(ROOT / "credentials.yml"),
+        "--endpoints", str(endpoints),
+        *(extra_args or []),
+    ]
+    with _process(f"rasa-server-{port}", args, f"http://127.0.0.1:{port}/webhooks/rest/"):
+        yield f"http://127.0.0.1:{port}"
+
+
+def send_rest(base_url: str, sender: str, message: str) -> list:
+    """POST one message to the REST channel and return the bot's replies."""
+    body = json.dumps({"sender": sender, "message": message}).encode("utf-8")
+    request = urllib.request.Request(
+        f"{base_url}/webhooks/rest/webhook",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read().decode("utf-8"))

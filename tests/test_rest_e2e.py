@@ -1,0 +1,40 @@
+"""End to end: the real Rasa server on a free port, three questions over REST."""
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers.project import faq_answers
+from tests.helpers.servers import rasa_server, send_rest
+
+
+@pytest.fixture(scope="module")
+def server():
+    with rasa_server() as base_url:
+        yield base_url
+
+
+def test_three_questions_get_their_answers_over_rest(server):
+    answers = faq_answers()
+    questions = [
+        ("what is RIF", "rif_definition"),
+        ("how is recurrent miscarriage treated?", "rm_treatment"),
+        ("should my partner get tested as well", "partner_role"),
+    ]
+    for question, key in questions:
+        replies = send_rest(server, "e2e-user", question)
+        assert len(replies) == 1, replies
+        assert replies[0]["recipient_id"] == "e2e-user"
+        assert replies[0]["text"] == answers[key]["text"]
+        assert [b["payload"] for b in replies[0]["buttons"]] == [
+            b["payload"] for b in answers[key]["buttons"]
+        ]
+
+
+def test_a_clicked_button_answers_its_topic_over_rest(server):
+    replies = send_rest(server, "e2e-button", "/faq/rif_causes")
+    assert replies[0]["text"] == faq_answers()["rif_causes"]["text"]
+
+
+def test_greeting_says_it_is_not_a_doctor(server):
+    replies = send_rest(server, "e2e-greet", "hello")
+    assert "not a doctor" in replies[0]["text"]
