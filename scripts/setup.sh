@@ -33,8 +33,12 @@ ensure_venv() {
   fi
   if ! cmp -s "$LOCK" "$VENV/.installed.lock"; then
     say "installing pinned dependencies from $LOCK (a few minutes the first time)"
-    "$PY" -m pip install --quiet --upgrade "pip==24.0"
-    "$PY" -m pip install --quiet -r "$LOCK"
+    # This machine's pip config lists local indexes that may be absent: drop those notices.
+    if ! { "$PY" -m pip install --quiet --upgrade "pip==24.0" && "$PY" -m pip install --quiet -r "$LOCK"; } 2>&1 \
+        | { grep -v "^WARNING: Location '.*' is ignored" || true; }; then
+      echo "error: installing $LOCK failed (see the messages above)" >&2
+      exit 1
+    fi
     cp "$LOCK" "$VENV/.installed.lock"
   else
     say "dependencies up to date"
