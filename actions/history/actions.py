@@ -1,0 +1,217 @@
+"""rasa_sdk actions of the history walk-through: thin adapters around the
+plain functions in this package."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.history.assessment import Pattern, assess_history
+from actions.history.content import (
+    format_resources,
+    format_summary,
+    form_content,
+    guidance_content,
+    guidance_for,
+    region_aliases,
+    related_topic_buttons,
+)
+from actions.history.form_logic import (
+    HISTORY_SLOTS,
+    MAX_FAILED_ATTEMPTS,
+    REGION_SLOT,
+    answers_for_assessment,
+    check_answer,
+    required_history_slots,
+)
+
+FAILED_ATTEMPTS_SLOT = "history_failed_attempts"
+ASSESSMENT_SLOT = "assessment"
+
+
+def _history_slots(tracker: Tracker) -> Dict[str, Any]:
+    return {slot: tracker.get_slot(slot) for slot in HISTORY_SLOTS}
+
+
+class CountingFormValidationAction(FormValidationAction, ABC):
+    """Counts unusable answers to the current question: each gets an
+    explanation, and after MAX_FAILED_ATTEMPTS the user is offered to skip
+    the question or stop."""
+
+    @abstractmethod
+    def name(self) -> Text:
+        """The validation action's name."""
+
+    def accept(self, slot: str, value: Any) -> Dict[Text, Any]:
+        return {slot: value, FAILED_ATTEMPTS_SLOT: 0}
+
+    def reject(self, slot: str, problem: str, dispatcher: CollectingDispatcher, tracker: Tracker, details=None) -> Dict[Text, Any]:
+        content = form_content()
+        attempts = int(tracker.get_slot(FAILED_ATTEMPTS_SLOT) or 0) + 1
+        dispatcher.utter_message(text=content["explanations"][problem].strip().format(**(details or {})))
+        if attempts >= MAX_FAILED_ATTEMPTS:
+            offer = content["offer_skip_or_stop"]
+            dispatcher.utter_message(text=offer["text"].strip(), buttons=offer["buttons"])
+        return {slot: None, FAILED_ATTEMPTS_SLOT: attempts}
+
+
+class ValidateHistoryForm(CountingFormValidationAction):
+    def name(self) -> Text:
+        return "validate_history_form"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Text]:
+        return required_history_slots(domain_slots, _history_slots(tracker))
+
+    def _check(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        checked = check_answer(slot, value, _history_slots(tracker), region_aliases())
+        if checked.problem:
+            return self.reject(slot, checked.problem, dispatcher, tracker, checked.details)
+        return self.accept(slot, checked.value)
+
+    def validate_embryo_transfers(self, value, dispatcher, tracker, domain):
+        return self._check("embryo_transfers", value, dispatcher, tracker)
+
+    def validate_positive_tests(self, value, dispatcher, tracker, domain):
+        return self._check("positive_tests", value, dispatcher, tracker)
+
+    def validate_confirmed_losses(self, value, dispatcher, tracker, domain):
+        return self._check("confirmed_losses", value, dispatcher, tracker)
+
+    def validate_embryos_good_quality(self, value, dispatcher, tracker, domain):
+        return self._check("embryos_good_quality", value, dispatcher, tracker)
+
+    def validate_losses_first_trimester(self, value, dispatcher, tracker, domain):
+        return self._check("losses_first_trimester", value, dispatcher, tracker)
+
+    def validate_chromosome_tests_both(self, value, dispatcher, tracker, domain):
+        return self._check("chromosome_tests_both", value, dispatcher, tracker)
+
+    def validate_user_region(self, value, dispatcher, tracker, domain):
+        return self._check("user_region", value, dispatcher, tracker)
+
+
+class AskHistoryQuestion(Action, ABC):
+    """Asks one question of the form (the form calls action_ask_<slot>)."""
+
+    slot = ""
+
+    @abstractmethod
+    def name(self) -> Text:
+        """action_ask_<slot>"""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        question = form_content()["questions"][self.slot]
+        dispatcher.utter_message(text=question["text"].strip(), buttons=question.get("buttons", []))
+        return []
+
+
+class ActionAskEmbryoTransfers(AskHistoryQuestion):
+    slot = "embryo_transfers"
+
+    def name(self) -> Text:
+        return "action_ask_embryo_transfers"
+
+
+class ActionAskPositiveTests(AskHistoryQuestion):
+    slot = "positive_tests"
+
+    def name(self) -> Text:
+        return "action_ask_positive_tests"
+
+
+class ActionAskConfirmedLosses(AskHistoryQuestion):
+    slot = "confirmed_losses"
+
+    def name(self) -> Text:
+        return "action_ask_confirmed_losses"
+
+
+class ActionAskEmbryosGoodQuality(AskHistoryQuestion):
+    slot = "embryos_good_quality"
+
+    def name(self) -> Text:
+        return "action_ask_embryos_good_quality"
+
+
+class ActionAskLossesFirstTrimester(AskHistoryQuestion):
+    slot = "losses_first_trimester"
+
+    def name(self) -> Text:
+        return "action_ask_losses_first_trimester"
+
+
+class ActionAskChromosomeTestsBoth(AskHistoryQuestion):
+    slot = "chromosome_tests_both"
+
+    def name(self) -> Text:
+        return "action_ask_chromosome_tests_both"
+
+
+class ActionAskUserRegion(AskHistoryQuestion):
+    slot = "user_region"
+
+    def name(self) -> Text:
+        return "action_ask_user_region"
+
+
+def _pattern_of(tracker: Tracker) -> Pattern:
+    return assess_history(**answers_for_assessment(_history_slots(tracker)))
+
+
+class ActionAssessHistory(Action):
+    """Names the pattern the history resembles (never a diagnosis)."""
+
+    def name(self) -> Text:
+        return "action_assess_history"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        pattern = _pattern_of(tracker)
+        dispatcher.utter_message(text=guidance_for(pattern)["result"].strip())
+        dispatcher.utter_message(text=guidance_content()["caveat"].strip())
+        return [SlotSet(ASSESSMENT_SLOT, pattern.value)]
+
+
+class ActionShareNextSteps(Action):
+    """What specialists look at, the partner's part, and support resources."""
+
+    def name(self) -> Text:
+        return "action_share_next_steps"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        pattern = Pattern(tracker.get_slot(ASSESSMENT_SLOT) or _pattern_of(tracker).value)
+        dispatcher.utter_message(text=guidance_for(pattern)["look_at"].strip())
+        dispatcher.utter_message(text=guidance_content()["partner_and_health"].strip())
+        dispatcher.utter_message(text=format_resources(tracker.get_slot("user_region")))
+        return []
+
+
+class ActionShareHistorySummary(Action):
+    """One message to take to the clinic, then related topics."""
+
+    def name(self) -> Text:
+        return "action_share_history_summary"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        pattern = Pattern(tracker.get_slot(ASSESSMENT_SLOT) or _pattern_of(tracker).value)
+        dispatcher.utter_message(
+            text=format_summary(_history_slots(tracker), pattern),
+            buttons=related_topic_buttons(pattern),
+        )
+        return []
+
+
+class ActionResetHistory(Action):
+    """Forgets the walk-through's answers (stop, start over). The region is
+    kept: it is about the user, not the history, and is asked only once."""
+
+    def name(self) -> Text:
+        return "action_reset_history"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        events: List[EventType] = [SlotSet(slot, None) for slot in HISTORY_SLOTS if slot != REGION_SLOT]
+        events += [SlotSet(FAILED_ATTEMPTS_SLOT, 0), SlotSet(ASSESSMENT_SLOT, None)]
+        return events

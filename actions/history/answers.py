@@ -1,0 +1,187 @@
+"""Turn what people type into form answers. Plain functions, no Rasa types.
+
+Counts accept digits, number words ("three", "twenty-one"), "once"/"twice",
+"a couple", and "none"/"no"/"never"/"zero" for 0; "not sure"/"I don't know"
+mean unknown. spaCy's ``like_num`` finds the number tokens.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Dict, List, Optional
+
+UNKNOWN = "unknown"
+MAX_COUNT = 30
+
+# Problems a count answer can have; each has an explanation in the domain
+# (utter_explain_count_<problem>).
+NOT_A_NUMBER = "not_a_number"
+NEGATIVE = "negative"
+TOO_LARGE = "too_large"
+AMBIGUOUS = "ambiguous"
+
+_UNKNOWN_PHRASES = re.compile(
+    r"\b(not sure|unsure|no idea|don'?t know|do not know|dont know|dunno|idk|"
+    r"can'?t remember|cannot remember|don'?t remember|not certain|skip|prefer not)\b"
+)
+_ZERO_PHRASES = re.compile(r"^(none|no|nope|never|zero|nil|nothing|not any|not one|no transfers?|no losses|not yet|0)\b")
+_VAGUE = re.compile(r"\b(a few|few|several|many|lots|loads|some|a lot)\b")
+_NEGATIVE = re.compile(r"(^|[^\w])-\s*\d|\bminus\b")
+
+_UNITS: Dict[str, int] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+_TENS: Dict[str, int] = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}
+_SCALES: Dict[str, int] = {"hundred": 100, "thousand": 1000}
+_TIMES: Dict[str, int] = {"once": 1, "twice": 2, "thrice": 3}
+
+
+@dataclass(frozen=True)
+class CountAnswer:
+    """A parsed count: ``value`` when valid, ``unknown`` when the user does
+    not know, else ``problem`` says what is wrong."""
+
+    value: Optional[int] = None
+    unknown: bool = False
+    problem: Optional[str] = None
+
+    @property
+    def is_valid(self) -> bool:
+        return self.value is not None or self.unknown
+
+    @property
+    def slot_value(self):
+        return UNKNOWN if self.unknown else self.value
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    import spacy
+
+    return spacy.blank("en")
+
+
+def _numbers_in(text: str) -> List[int]:
+    """Numbers in the text, composing words: "twenty one" -> 21, "a hundred" -> 100."""
+    numbers: List[int] = []
+    current: Optional[int] = None
+    for token in _tokenizer()(text.replace("-", " ")):
+        word = token.lower_
+        if word in _TIMES:
+            numbers.append(_TIMES[word])
+            current = None
+            continue
+        if word == "and" and current is not None and current >= 100:
+            continue  # "a hundred and five"
+        if not token.like_num and word not in _SCALES:
+            if current is not None:
+                numbers.append(current)
+                current = None
+            continue
+        if word.replace(",", "").isdigit():
+            value: Optional[int] = int(word.replace(",", ""))
+        elif re.fullmatch(r"\d+\.\d+", word):
+            value = -1  # a fraction is never a valid count
+        elif word in _UNITS:
+            value = _UNITS[word]
+        elif word in _TENS:
+            value = _TENS[word]
+        elif word in _SCALES:
+            current = (current or 1) * _SCALES[word]
+            continue
+        else:  # ordinals and other number-like words we do not compose
+            value = None
+        if value is None:
+            continue
+        if current is not None and current >= 20 and current % 10 == 0 and value < 10 and word in _UNITS:
+            current += value  # "twenty one"
+        elif current is not None and current >= 100 and value < 100:
+            current += value  # "a hundred and five"
+        else:
+            if current is not None:
+                numbers.append(current)
+            current = value
+    if current is not None:
+        numbers.append(current)
+    return numbers
+
+
+def parse_count(text: Optional[str], maximum: int = MAX_COUNT) -> CountAnswer:
+    """Parse a "how many" answer into a whole number from 0 to ``maximum``."""
+    cleaned = " ".join((text or "").lower().split())
+    if not cleaned:
+        return CountAnswer(problem=NOT_A_NUMBER)
+    if _UNKNOWN_PHRASES.search(cleaned):
+        return CountAnswer(unknown=True)
+    if _NEGATIVE.search(cleaned):
+        return CountAnswer(problem=NEGATIVE)
+    if re.search(r"\b(a )?couple\b", cleaned):
+        return CountAnswer(value=2)
+    numbers = _numbers_in(cleaned)
+    if not numbers:
+        if _ZERO_PHRASES.search(cleaned):
+            return CountAnswer(value=0)
+        if _VAGUE.search(cleaned):
+            return CountAnswer(problem=AMBIGUOUS)
+        return CountAnswer(problem=NOT_A_NUMBER)
+    if len(set(numbers)) > 1:
+        return CountAnswer(problem=AMBIGUOUS)
+    value = numbers[0]
+    if value < 0:
+        return CountAnswer(problem=NOT_A_NUMBER)
+    if value > maximum:
+        return CountAnswer(problem=TOO_LARGE)
+    return CountAnswer(value=value)
+
+
+# Yes / no / not sure answers ------------------------------------------------
+
+YES, NO, SOME = "yes", "no", "some"
+
+_YES = re.compile(r"^(yes|yeah|yep|yup|ya|y|sure|correct|definitely|they were|we have|we did|i have|both|both of us|done|good|all of them)\b")
+_NO = re.compile(r"^(no|nope|nah|n|not really|neither|never|they weren'?t|we haven'?t|i haven'?t|not yet|none|poor)\b")
+_SOME = re.compile(r"\b(some|mixed|a few of them|one of us|only me|only my partner|partly|half)\b")
+
+
+def parse_yes_no(text: Optional[str], allow_some: bool = False) -> Optional[str]:
+    """"yes", "no", "some" (if allowed), ``UNKNOWN``, or None when unclear."""
+    cleaned = " ".join((text or "").lower().split()).strip(" .!?")
+    if not cleaned:
+        return None
+    if _UNKNOWN_PHRASES.search(cleaned):
+        return UNKNOWN
+    if allow_some and _SOME.search(cleaned):
+        return SOME
+    if _NO.search(cleaned):
+        return NO
+    if _YES.search(cleaned):
+        return YES
+    return None
+
+
+# Region ------------------------------------------------------------------------
+
+OTHER_REGION = "other"
+
+
+def parse_region(text: Optional[str], aliases: Dict[str, List[str]]) -> Optional[str]:
+    """Region key whose alias appears in the text; ``UNKNOWN`` for "not sure";
+    ``other`` for any other place; None for an empty answer."""
+    cleaned = " ".join((text or "").lower().split()).strip(" .!?")
+    if not cleaned:
+        return None
+    if _UNKNOWN_PHRASES.search(cleaned):
+        return UNKNOWN
+    padded = f" {re.sub(r'[^a-z0-9 ]', ' ', cleaned)} "
+    for region, names in aliases.items():
+        for name in names:
+            if f" {name.lower()} " in padded:
+                return region
+    return OTHER_REGION
