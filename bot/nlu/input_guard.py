@@ -1,0 +1,103 @@
+"""Recognise input the assistant cannot read well, so it gets a clear, kind
+reply instead of a guess: empty, very long, markup, emoji only, or another
+language. The component marks such messages with intent ``unusable_input``
+and an ``input_issue`` entity, whose value picks the reply variation.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import List, Optional
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.stateless import StatelessComponent
+
+MAX_MESSAGE_CHARS = 2000
+
+EMPTY = "empty"
+TOO_LONG = "too_long"
+MARKUP = "markup"
+EMOJI_ONLY = "emoji_only"
+NON_ENGLISH = "non_english"
+
+_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?/?\s*>|javascript:|on\w+\s*=", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+# Frequent words of other languages that English messages rarely use.
+_FOREIGN_WORDS = {
+    # Spanish, Portuguese, Italian, French, German, Dutch, Polish, Turkish
+    "hola", "necesito", "ayuda", "tengo", "estoy", "aborto", "embarazo", "que", "por", "favor", "gracias",
+    "olá", "preciso", "gravidez", "obrigado", "obrigada", "estou", "não",
+    "ciao", "ho", "bisogno", "aiuto", "gravidanza", "sono", "grazie", "aborto",
+    "bonjour", "je", "suis", "j'ai", "fausse", "couche", "enceinte", "merci", "aide", "besoin", "avec", "pas",
+    "hallo", "ich", "brauche", "hilfe", "fehlgeburt", "schwanger", "danke", "nicht", "bin", "habe", "und",
+    "hoi", "heb", "nodig", "zwanger", "miskraam", "bedankt",
+    "dzień", "dobry", "pomocy", "poronienie", "ciąża", "dziękuję",
+    "merhaba", "yardım", "hamile", "teşekkürler",
+}
+_ENGLISH_HINTS = {
+    "i", "the", "a", "is", "my", "what", "how", "and", "to", "it", "of", "in", "do", "can", "you",
+    "have", "had", "rif", "ivf", "rm", "hi", "hello", "help", "me", "am", "are", "why", "should",
+}
+
+
+def _is_emoji_or_symbol(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category in {"So", "Sk", "Cs", "Mn", "Cf", "Me"} or 0x1F000 <= ord(char) <= 0x1FAFF or char in "\u200d\ufe0f"
+
+
+def classify_input(text: Optional[str]) -> Optional[str]:
+    """The issue a message has (see the constants), or None if it is usable."""
+    if text is None or not text.strip():
+        return EMPTY
+    if len(text) > MAX_MESSAGE_CHARS:
+        return TOO_LONG
+    if _MARKUP.search(text):
+        return MARKUP
+    visible = [c for c in text if not c.isspace()]
+    if all(_is_emoji_or_symbol(c) or unicodedata.category(c).startswith("P") for c in visible) and any(
+        _is_emoji_or_symbol(c) for c in visible
+    ):
+        return EMOJI_ONLY
+    if _looks_non_english(text):
+        return NON_ENGLISH
+    return None
+
+
+def _looks_non_english(text: str) -> bool:
+    words = [w.lower() for w in _WORD.findall(text)]
+    if not words:
+        return False
+    letters = [c for c in text if c.isalpha()]
+    non_latin = sum(1 for c in letters if not unicodedata.name(c, "").startswith("LATIN"))
+    if letters and non_latin / len(letters) > 0.5:
+        return True  # Cyrillic, Greek, Arabic, CJK, ...
+    english = sum(1 for w in words if w in _ENGLISH_HINTS)
+    foreign = sum(1 for w in words if w in _FOREIGN_WORDS)
+    accented = sum(1 for c in letters if ord(c) > 127)
+    return foreign >= 1 and foreign > english or (accented >= 2 and english == 0 and foreign >= 1)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class InputGuard(StatelessComponent):
+    """Sets intent ``unusable_input`` and entity ``input_issue`` for unreadable input."""
+
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get("text")
+            if text and text.startswith("/") and len(text) < 200:
+                continue  # button payloads such as /faq/<key> or /stop_assessment
+            issue = classify_input(text)
+            if issue is None:
+                continue
+            intent = {"name": "unusable_input", "confidence": 1.0}
+            message.set("intent", intent, add_to_output=True)
+            message.set("intent_ranking", [intent], add_to_output=True)
+            entity = {"entity": "input_issue", "value": issue, "start": 0, "end": 0,
+                      "confidence_entity": 1.0, "extractor": "InputGuard"}
+            kept = [e for e in message.get("entities") or [] if e.get("entity") != "input_issue"]
+            message.set("entities", kept + [entity], add_to_output=True)
+        return messages

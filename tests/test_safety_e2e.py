@@ -1,0 +1,93 @@
+"""End to end over REST with the real servers: every urgent and crisis phrasing
+of the component tests gets the safety reply, as the first message and in the
+middle of the walk-through; hard input gets a clear reply and nothing crashes."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from tests.helpers.servers import action_server, rasa_server, send_rest
+from tests.test_safety_net import CRISIS_MESSAGES, URGENT
+
+URGENT_REPLY = "Please get medical help now"
+CRISIS_REPLY = "116 123"
+RESUME_PAYLOAD = "/resume_assessment"
+_senders = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def server():
+    with action_server() as actions_url:
+        with rasa_server(action_endpoint=actions_url) as base_url:
+            yield base_url
+
+
+def texts(replies) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def new_sender(kind: str) -> str:
+    return f"e2e-safety-{kind}-{next(_senders)}"
+
+
+@pytest.mark.parametrize("text,expected", [(t, URGENT_REPLY) for t in URGENT] + [(t, CRISIS_REPLY) for t in CRISIS_MESSAGES])
+def test_safety_reply_as_first_message(server, text, expected):
+    replies = send_rest(server, new_sender("first"), text)
+    assert expected in texts(replies)
+    assert "988" in texts(replies) or expected == URGENT_REPLY
+
+
+@pytest.mark.parametrize("text,expected", [(t, URGENT_REPLY) for t in URGENT] + [(t, CRISIS_REPLY) for t in CRISIS_MESSAGES])
+def test_safety_reply_in_the_middle_of_the_walk_through(server, text, expected):
+    sender = new_sender("form")
+    send_rest(server, sender, "go through my history")
+    assert "positive pregnancy test" in texts(send_rest(server, sender, "3"))
+    replies = send_rest(server, sender, text)
+    assert expected in texts(replies)
+    assert any(b["payload"] == RESUME_PAYLOAD for r in replies for b in r.get("buttons", []))
+    # Carrying on continues where the form was.
+    assert "positive pregnancy test" in texts(send_rest(server, sender, RESUME_PAYLOAD))
+
+
+def test_known_region_gets_only_its_lines(server):
+    sender = new_sender("region")
+    send_rest(server, sender, "where can I get support")
+    assert "01924 200799" in texts(send_rest(server, sender, "UK"))
+    replies = send_rest(server, sender, "I want to die")
+    assert "116 123" in texts(replies) and "988" not in texts(replies)
+
+
+def test_distress_gets_warmth_and_not_your_fault(server):
+    replies = send_rest(server, new_sender("distress"), "it's all my fault, I blame myself")
+    assert texts(replies).count("I'm so sorry") >= 1
+    assert "This is not your fault" in texts(replies)
+
+
+def test_medicine_question_gets_no_yes_and_no_dose(server):
+    replies = send_rest(server, new_sender("medicine"), "should I take progesterone")
+    reply = texts(replies)
+    assert "specialist" in reply and "bleeding in early pregnancy" in reply
+    assert "mg" not in reply.lower().split()
+
+
+@pytest.mark.parametrize(
+    "message,expected",
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("what is RIF " * 250, "2,000 characters"),
+        ("<script>alert('x')</script>", "plain text"),
+        ("<b>what is RIF</b>", "plain text"),
+        ("😢😢😢", "emoji"),
+        ("hola, necesito ayuda por favor", "English"),
+        ("здравствуйте", "English"),
+    ],
+)
+def test_hard_input_gets_a_clear_reply_and_no_markup_is_echoed(server, message, expected):
+    sender = new_sender("hard")
+    replies = send_rest(server, sender, message)
+    assert expected in texts(replies)
+    assert "<script" not in texts(replies) and "<b>" not in texts(replies)
+    # The conversation goes on normally afterwards.
+    assert "Recurrent implantation failure (RIF) means" in texts(send_rest(server, sender, "what is RIF"))
