@@ -14,13 +14,14 @@ export RASA_TELEMETRY_ENABLED := false
 
 PYTEST_ARGS ?=
 
-.PHONY: help setup run shell train test lock clean
+.PHONY: help setup run shell train test purge lock clean
 
 help:
 	@echo "make run     set up (venv, deps, spaCy pipeline, model) and start the action + Rasa servers"
 	@echo "make test    set up, then run the whole test suite"
 	@echo "make shell   set up, then chat in the terminal"
 	@echo "make train   train the model now, even if nothing changed"
+	@echo "make purge   delete conversations older than DAYS days (default RETENTION_DAYS or 90)"
 	@echo "make lock    re-resolve requirements.in into requirements.lock"
 	@echo "make clean   remove the venv, build outputs and trained models"
 
@@ -40,6 +41,13 @@ train:
 test: setup
 	@.venv/bin/python -m pytest $(PYTEST_ARGS)
 
+RETENTION_DAYS ?= 90
+DAYS ?= $(RETENTION_DAYS)
+
+purge:
+	@scripts/setup.sh venv >/dev/null
+	@.venv/bin/python -m bot.retention --days $(DAYS)
+
 lock:
 	@py=$$(scripts/find_python310.sh) && rm -rf build/lock-venv && "$$py" -m venv build/lock-venv \
 	  && build/lock-venv/bin/pip install --quiet "pip==24.0" && build/lock-venv/bin/pip install --quiet -r requirements.in \
@@ -49,3 +57,4 @@ lock:
 
 clean:
 	rm -rf .venv build models/*.tar.gz models/.fingerprint results test-output .pytest_cache
+	@echo "(var/ with saved conversations is kept; delete it yourself if you mean to)"

@@ -9,6 +9,19 @@ RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 MODEL=models/rif-rm-assistant.tar.gz
 RASA=.venv/bin/rasa
+PY=.venv/bin/python
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"  # our bot/ package
+
+# Conversations persist in var/ (SQLite) unless TRACKER_STORE says otherwise.
+mkdir -p var
+ACTIONS_PORT="$ACTIONS_PORT" "$PY" -m bot.endpoints > var/endpoints.yml
+
+# Rasa's HTTP API (trackers, models, ...) only with a token.
+api_args=()
+if [ -n "${RASA_AUTH_TOKEN:-}" ]; then
+  api_args=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
+  echo "==> HTTP API enabled (token required)"
+fi
 
 pids=()
 stop_all() {
@@ -22,13 +35,13 @@ trap stop_all INT TERM EXIT
 pids+=($!)
 
 if [ "${1:-}" = shell ]; then
-  "$RASA" shell --model "$MODEL" --endpoints endpoints.yml
+  "$RASA" shell --model "$MODEL" --endpoints var/endpoints.yml
   exit 0
 fi
 
 echo "==> Rasa server on http://localhost:$RASA_PORT (REST: POST /webhooks/rest/webhook); Ctrl-C stops both servers"
 "$RASA" run --model "$MODEL" --port "$RASA_PORT" \
-  --credentials credentials.yml --endpoints endpoints.yml &
+  --credentials credentials.yml --endpoints var/endpoints.yml "${api_args[@]+"${api_args[@]}"}" &
 pids+=($!)
 
 # Stop everything as soon as either server exits.

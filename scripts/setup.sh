@@ -2,7 +2,7 @@
 # Idempotent set-up shared by `make run`, `make test`, `make shell`:
 #   venv   create .venv with Python 3.10 and install requirements.lock (only when it changed)
 #   spacy  build the project's spaCy pipeline (only when its sources changed)
-#   model  train the Rasa model (only when data, domain, config or components changed)
+#   model  train the Rasa model (only when data, domain, config, NLU components or the spaCy pipeline changed)
 #   all    the three in order
 # Set FORCE_TRAIN=1 to train even when nothing changed.
 set -euo pipefail
@@ -60,7 +60,7 @@ ensure_spacy() {
 
 ensure_model() {
   local want
-  want=$(fingerprint config.yml domain.yml data bot "$LOCK")
+  want=$(fingerprint config.yml domain.yml data bot/nlu bot/spacy_pipeline "$LOCK")
   if [ "${FORCE_TRAIN:-0}" != 1 ] && [ -f "$MODEL" ] && [ "$(cat "$MODEL_FINGERPRINT" 2>/dev/null)" = "$want" ]; then
     say "model up to date ($MODEL)"
     return

@@ -77,12 +77,14 @@ def test_medicine_question_gets_no_yes_and_no_dose(server):
         ("", "empty"),
         ("   ", "empty"),
         ("what is RIF " * 250, "2,000 characters"),
+        ("RIF " * 25_000, "2,000 characters"),
         ("<script>alert('x')</script>", "plain text"),
         ("<b>what is RIF</b>", "plain text"),
         ("😢😢😢", "emoji"),
         ("hola, necesito ayuda por favor", "English"),
         ("здравствуйте", "English"),
     ],
+    ids=["empty", "whitespace", "2750-chars", "100KB", "script", "bold-markup", "emoji", "spanish", "russian"],
 )
 def test_hard_input_gets_a_clear_reply_and_no_markup_is_echoed(server, message, expected):
     sender = new_sender("hard")

@@ -7,7 +7,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.support.actions import ActionRespondToDistress, ActionSessionStart, ActionShareSupportResources
+from actions.support.actions import ActionRespondToDistress, ActionShareSupportResources
 from actions.support.logic import voices_self_blame
 
 
@@ -42,16 +42,6 @@ def test_distress_gets_empathy_first_and_not_your_fault_when_blame_is_voiced():
 def test_distress_without_blame_gets_no_blame_line():
     texts, _, _ = run(ActionRespondToDistress(), tracker("I feel so alone"))
     assert not any("not your fault" in t for t in texts)
-
-
-def test_session_start_says_not_a_doctor_and_keeps_the_region():
-    texts, _, events = run(ActionSessionStart(), tracker(slots={"user_region": "uk", "requested_slot": "x", "input_issue": "empty"}))
-    assert "not a doctor" in texts[0]
-    assert events[0]["event"] == "session_started"
-    assert {"event": "slot", "name": "user_region", "value": "uk", "timestamp": None} in [
-        {k: e.get(k) for k in ("event", "name", "value", "timestamp")} for e in events]
-    assert all(e.get("name") not in ("requested_slot", "input_issue") for e in events)
-    assert events[-1]["event"] == "action" and events[-1]["name"] == "action_listen"
 
 
 @pytest.mark.parametrize("region,present,absent", [

@@ -1,1 +1,1 @@
-"""Support actions: warmth for distress, support services, the session-start disclaimer."""
+"""Support actions: warmth for distress and support services."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -12,28 +12,6 @@ from actions.history.actions import CountingFormValidationAction
 from actions.history.content import format_resources, region_aliases
 from actions.history.form_logic import REGION_SLOT, check_answer
 from actions.support.logic import distress_reply, support_text
-
-# Per-message or per-question state that should not outlive a session.
-NOT_CARRIED_OVER = {"requested_slot", "input_issue", "medicine", "history_failed_attempts", "session_started_metadata"}
-
-
-class ActionSessionStart(Action):
-    """Starts each conversation with a short "I'm not a doctor" line."""
-
-    def name(self) -> Text:
-        return "action_session_start"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        events: List[EventType] = [SessionStarted()]
-        events += [
-            SlotSet(name, value)
-            for name, value in tracker.current_slot_values().items()
-            if value is not None and name not in NOT_CARRIED_OVER
-        ]
-        dispatcher.utter_message(text=support_text()["session_disclaimer"].strip())
-        events.append(ActionExecuted("action_listen"))
-        return events
-
 
 class ActionRespondToDistress(Action):
     def name(self) -> Text:

@@ -48,11 +48,15 @@ def _is_emoji_or_symbol(char: str) -> bool:
     return category in {"So", "Sk", "Cs", "Mn", "Cf", "Me"} or 0x1F000 <= ord(char) <= 0x1FAFF or char in "\u200d\ufe0f"
 
 
-def classify_input(text: Optional[str]) -> Optional[str]:
-    """The issue a message has (see the constants), or None if it is usable."""
+ORIGINAL_LENGTH = "original_text_length"
+
+
+def classify_input(text: Optional[str], original_length: Optional[int] = None) -> Optional[str]:
+    """The issue a message has (see the constants), or None if it is usable.
+    ``original_length`` is the length before LongInputTrimmer cut the text."""
     if text is None or not text.strip():
         return EMPTY
-    if len(text) > MAX_MESSAGE_CHARS:
+    if max(len(text), original_length or 0) > MAX_MESSAGE_CHARS:
         return TOO_LONG
     if _MARKUP.search(text):
         return MARKUP
@@ -81,6 +85,21 @@ def _looks_non_english(text: str) -> bool:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class LongInputTrimmer(StatelessComponent):
+    """First in the pipeline: cuts very long messages before tokenizers and
+    classifiers see them (100 KB of text would exhaust the classifier's
+    memory), and records the original length for InputGuard."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get("text") or ""
+            if len(text) > MAX_MESSAGE_CHARS:
+                message.set(ORIGINAL_LENGTH, len(text))
+                message.set("text", text[:MAX_MESSAGE_CHARS])
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class InputGuard(StatelessComponent):
     """Sets intent ``unusable_input`` and entity ``input_issue`` for unreadable input."""
 
@@ -90,7 +109,7 @@ class InputGuard(StatelessComponent):
             text = message.get("text")
             if text and text.startswith("/") and len(text) < 200:
                 continue  # button payloads such as /faq/<key> or /stop_assessment
-            issue = classify_input(text)
+            issue = classify_input(text, message.get(ORIGINAL_LENGTH))
             if issue is None:
                 continue
             intent = {"name": "unusable_input", "confidence": 1.0}

@@ -10,7 +10,9 @@ import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
+
+import yaml
 
 from tests.helpers.project import MODEL_PATH, ROOT, TEST_OUTPUT, VENV_BIN
 
@@ -62,22 +64,28 @@ def _process(name: str, args: List[str], ready_url: str) -> Iterator[subprocess.
 
 
 @contextmanager
-def action_server() -> Iterator[str]:
+def action_server(port: Optional[int] = None) -> Iterator[str]:
     """Yields the webhook URL of a running rasa_sdk action server."""
-    port = free_port()
+    port = port or free_port()
     args = [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
     with _process("action-server", args, f"http://127.0.0.1:{port}/health"):
         yield f"http://127.0.0.1:{port}/webhook"
 
 
 @contextmanager
-def rasa_server(action_endpoint: Optional[str] = None, extra_args: Optional[List[str]] = None) -> Iterator[str]:
-    """Yields the base URL of a running Rasa server with the REST channel."""
-    port = free_port()
+def rasa_server(
+    action_endpoint: Optional[str] = None,
+    extra_args: Optional[List[str]] = None,
+    stores: Optional[Dict[str, Any]] = None,
+    port: Optional[int] = None,
+) -> Iterator[str]:
+    """Yields the base URL of a running Rasa server with the REST channel.
+    ``stores`` adds endpoints such as tracker_store and lock_store (default: in memory)."""
+    port = port or free_port()
     TEST_OUTPUT.mkdir(exist_ok=True)
     endpoints = TEST_OUTPUT / f"endpoints-{port}.yml"
     url = action_endpoint or "http://127.0.0.1:9/webhook"  # unused unless a custom action runs
-    endpoints.write_text(f'action_endpoint:\n  url: "{url}"\n')
+    endpoints.write_text(yaml.safe_dump({"action_endpoint": {"url": url}, **(stores or {})}))
     args = [
         str(VENV_BIN / "rasa"), "run",
         "--model", str(MODEL_PATH),
@@ -91,14 +99,39 @@ def rasa_server(action_endpoint: Optional[str] = None, extra_args: Optional[List
         yield f"http://127.0.0.1:{port}"
 
 
+def post_raw(base_url: str, body: bytes, path: str = "/webhooks/rest/webhook", headers=None):
+    """POST bytes; returns (status, parsed JSON or text) without raising on 4xx/5xx."""
+    request = urllib.request.Request(
+        f"{base_url}{path}", data=body,
+        headers={"Content-Type": "application/json", **(headers or {})}, method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, raw = error.code, error.read()
+    try:
+        return status, json.loads(raw.decode("utf-8"))
+    except ValueError:
+        return status, raw.decode("utf-8", "replace")
+
+
+def get(base_url: str, path: str, headers=None):
+    """GET; returns (status, parsed JSON or text) without raising on 4xx/5xx."""
+    request = urllib.request.Request(f"{base_url}{path}", headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, raw = error.code, error.read()
+    try:
+        return status, json.loads(raw.decode("utf-8"))
+    except ValueError:
+        return status, raw.decode("utf-8", "replace")
+
+
 def send_rest(base_url: str, sender: str, message: str) -> list:
     """POST one message to the REST channel and return the bot's replies."""
-    body = json.dumps({"sender": sender, "message": message}).encode("utf-8")
-    request = urllib.request.Request(
-        f"{base_url}/webhooks/rest/webhook",
-        data=body,
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read().decode("utf-8"))
+    status, replies = post_raw(base_url, json.dumps({"sender": sender, "message": message}).encode("utf-8"))
+    assert status == 200, (status, replies)
+    return replies

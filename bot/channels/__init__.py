@@ -1,0 +1,1 @@
+"""Channel connectors: Rasa's own, fixed or hardened where needed."""

@@ -1,0 +1,100 @@
+"""The REST channel (``/webhooks/rest/webhook``), hardened.
+
+- A malformed body or wrong types get a 400 with a short reason, never a 500.
+- If handling a message produced no reply at all (for example the action
+  server is down), the user gets a short apology instead of silence.
+- The first reply of each session starts with the "not a doctor" line.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, Union
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput as RasaRestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.conversation import is_first_turn_of_session, with_session_start_and_apology
+
+logger = logging.getLogger(__name__)
+
+MAX_SENDER_ID_CHARS = 255  # the SQL tracker store's sender_id column
+
+
+@dataclass(frozen=True)
+class RestMessage:
+    sender_id: str
+    text: str
+    metadata: Optional[Dict[str, Any]]
+
+
+def parse_rest_body(body: bytes) -> Union[RestMessage, str]:
+    """A valid message, or the reason (a string) why the body cannot be used."""
+    try:
+        data = json.loads(body.decode("utf-8") if body else "")
+    except (UnicodeDecodeError, ValueError):
+        return "the body must be JSON: {\"sender\": \"...\", \"message\": \"...\"}"
+    if not isinstance(data, dict):
+        return "the body must be a JSON object"
+    sender = data.get("sender", "default")
+    if isinstance(sender, bool) or not isinstance(sender, (str, int)):
+        return "'sender' must be a string"
+    sender = str(sender)
+    if not sender.strip() or len(sender) > MAX_SENDER_ID_CHARS:
+        return f"'sender' must be 1 to {MAX_SENDER_ID_CHARS} characters"
+    text = data.get("message")
+    if not isinstance(text, str):
+        return "'message' must be a string"
+    metadata = data.get("metadata")
+    if metadata is not None and not isinstance(metadata, dict):
+        return "'metadata' must be an object"
+    return RestMessage(sender_id=sender, text=text, metadata=metadata)
+
+
+class RestInput(RasaRestInput):
+    """Rasa's REST channel with input validation and an apology for silence."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            parsed = parse_rest_body(request.body)
+            if isinstance(parsed, str):
+                return response.json({"error": parsed}, status=400)
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(parsed.text, collector, parsed.sender_id,
+                                input_channel=self.name(), metadata=parsed.metadata)
+                )
+            except Exception:  # noqa: BLE001 - the user still gets an answer
+                logger.exception("Handling a REST message failed.")
+            first_turn = await _first_turn_of_session(request, parsed.sender_id)
+            return response.json(with_session_start_and_apology(collector.messages, parsed.sender_id, first_turn))
+
+        return webhook
+
+
+async def _first_turn_of_session(request: Request, sender_id: str) -> bool:
+    agent = getattr(request.app.ctx, "agent", None)
+    if agent is None or agent.tracker_store is None:
+        return False
+    try:
+        tracker = await agent.tracker_store.retrieve(sender_id)
+    except Exception:  # noqa: BLE001 - the disclaimer must never break a reply
+        logger.exception("Could not read the conversation to check for a new session.")
+        return False
+    return tracker is not None and is_first_turn_of_session(tracker.events)
