@@ -99,12 +99,8 @@ def rasa_server(
         yield f"http://127.0.0.1:{port}"
 
 
-def post_raw(base_url: str, body: bytes, path: str = "/webhooks/rest/webhook", headers=None):
-    """POST bytes; returns (status, parsed JSON or text) without raising on 4xx/5xx."""
-    request = urllib.request.Request(
-        f"{base_url}{path}", data=body,
-        headers={"Content-Type": "application/json", **(headers or {})}, method="POST",
-    )
+def _fetch(request: urllib.request.Request):
+    """(status, parsed JSON or text) without raising on 4xx/5xx."""
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             status, raw = response.status, response.read()
@@ -114,20 +110,19 @@ def post_raw(base_url: str, body: bytes, path: str = "/webhooks/rest/webhook", h
         return status, json.loads(raw.decode("utf-8"))
     except ValueError:
         return status, raw.decode("utf-8", "replace")
+
+
+def post_raw(base_url: str, body: bytes, path: str = "/webhooks/rest/webhook", headers=None):
+    """POST bytes as JSON; returns (status, parsed JSON or text)."""
+    return _fetch(urllib.request.Request(
+        f"{base_url}{path}", data=body,
+        headers={"Content-Type": "application/json", **(headers or {})}, method="POST",
+    ))
 
 
 def get(base_url: str, path: str, headers=None):
-    """GET; returns (status, parsed JSON or text) without raising on 4xx/5xx."""
-    request = urllib.request.Request(f"{base_url}{path}", headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            status, raw = response.status, response.read()
-    except urllib.error.HTTPError as error:
-        status, raw = error.code, error.read()
-    try:
-        return status, json.loads(raw.decode("utf-8"))
-    except ValueError:
-        return status, raw.decode("utf-8", "replace")
+    """GET; returns (status, parsed JSON or text)."""
+    return _fetch(urllib.request.Request(f"{base_url}{path}", headers=headers or {}))
 
 
 def send_rest(base_url: str, sender: str, message: str) -> list:
