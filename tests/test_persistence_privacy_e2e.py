@@ -145,9 +145,9 @@ def test_fuzz_a_thousand_random_messages_all_get_answers(server):
 
 def test_make_run_enables_the_http_api_only_with_the_token(tmp_path):
     def start(extra_env):
-        env = dict(os.environ, RASA_PORT=str(free_port()), ACTIONS_PORT=str(free_port()),
+        env = {key: value for key, value in os.environ.items() if key != "RASA_AUTH_TOKEN"}
+        env.update(RASA_PORT=str(free_port()), ACTIONS_PORT=str(free_port()),
                    SQLITE_PATH=str(tmp_path / "run.db"), **extra_env)
-        env.pop("RASA_AUTH_TOKEN", None) if "RASA_AUTH_TOKEN" not in extra_env else None
         log = (TEST_OUTPUT / f"run-sh-{env['RASA_PORT']}.log").open("w")
         process = subprocess.Popen([str(ROOT / "scripts/run.sh")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{env['RASA_PORT']}"

@@ -162,6 +162,11 @@ def _pattern_of(tracker: Tracker) -> Pattern:
     return assess_history(**answers_for_assessment(_history_slots(tracker)))
 
 
+def _assessed_pattern(tracker: Tracker) -> Pattern:
+    """The pattern set by action_assess_history, or worked out again if missing."""
+    return Pattern(tracker.get_slot(ASSESSMENT_SLOT) or _pattern_of(tracker).value)
+
+
 class ActionAssessHistory(Action):
     """Names the pattern the history resembles (never a diagnosis)."""
 
@@ -182,7 +187,7 @@ class ActionShareNextSteps(Action):
         return "action_share_next_steps"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        pattern = Pattern(tracker.get_slot(ASSESSMENT_SLOT) or _pattern_of(tracker).value)
+        pattern = _assessed_pattern(tracker)
         dispatcher.utter_message(text=guidance_for(pattern)["look_at"].strip())
         dispatcher.utter_message(text=guidance_content()["partner_and_health"].strip())
         dispatcher.utter_message(text=format_resources(tracker.get_slot("user_region")))
@@ -196,7 +201,7 @@ class ActionShareHistorySummary(Action):
         return "action_share_history_summary"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        pattern = Pattern(tracker.get_slot(ASSESSMENT_SLOT) or _pattern_of(tracker).value)
+        pattern = _assessed_pattern(tracker)
         dispatcher.utter_message(
             text=format_summary(_history_slots(tracker), pattern),
             buttons=related_topic_buttons(pattern),

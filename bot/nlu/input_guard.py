@@ -30,7 +30,7 @@ _FOREIGN_WORDS = {
     # Spanish, Portuguese, Italian, French, German, Dutch, Polish, Turkish
     "hola", "necesito", "ayuda", "tengo", "estoy", "aborto", "embarazo", "que", "por", "favor", "gracias",
     "olá", "preciso", "gravidez", "obrigado", "obrigada", "estou", "não",
-    "ciao", "ho", "bisogno", "aiuto", "gravidanza", "sono", "grazie", "aborto",
+    "ciao", "ho", "bisogno", "aiuto", "gravidanza", "sono", "grazie",
     "bonjour", "je", "suis", "j'ai", "fausse", "couche", "enceinte", "merci", "aide", "besoin", "avec", "pas",
     "hallo", "ich", "brauche", "hilfe", "fehlgeburt", "schwanger", "danke", "nicht", "bin", "habe", "und",
     "hoi", "heb", "nodig", "zwanger", "miskraam", "bedankt",
