@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine:
-#   make run    create .venv, install, build spaCy pipeline, train if needed, start both servers
-#   make test   the same set-up, then the whole test suite
+#   make run    create .venv, install, build spaCy pipeline, train if needed, install the chat
+#               widget, start both servers (web chat at http://localhost:5005/chat/)
+#   make test   the same set-up (plus Debian's chromium for the browser tests), then the whole suite
 SHELL := /bin/bash
 
 # Quiet TensorFlow, no telemetry, our package importable. Training is made
@@ -14,13 +15,14 @@ export RASA_TELEMETRY_ENABLED := false
 
 PYTEST_ARGS ?=
 
-.PHONY: help setup run shell train test purge lock clean
+.PHONY: help setup run shell train test telegram-webhook purge lock clean
 
 help:
 	@echo "make run     set up (venv, deps, spaCy pipeline, model) and start the action + Rasa servers"
 	@echo "make test    set up, then run the whole test suite"
 	@echo "make shell   set up, then chat in the terminal"
 	@echo "make train   train the model now, even if nothing changed"
+	@echo "make telegram-webhook   register the Telegram webhook (TELEGRAM_* variables, see README)"
 	@echo "make purge   delete conversations older than DAYS days (default RETENTION_DAYS or 90)"
 	@echo "make lock    re-resolve requirements.in into requirements.lock"
 	@echo "make clean   remove the venv, build outputs and trained models"
@@ -38,8 +40,14 @@ train:
 	@scripts/setup.sh spacy
 	@FORCE_TRAIN=1 scripts/setup.sh model
 
-test: setup
+test:
+	@scripts/setup.sh test
 	@.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+# Register the Telegram webhook (with its secret token) once per deployment.
+telegram-webhook:
+	@scripts/setup.sh venv >/dev/null
+	@.venv/bin/python -m bot.channels.telegram_webhook
 
 RETENTION_DAYS ?= 90
 DAYS ?= $(RETENTION_DAYS)
@@ -56,5 +64,5 @@ lock:
 	  && rm -rf build/lock-venv && echo "requirements.lock updated"
 
 clean:
-	rm -rf .venv build models/*.tar.gz models/.fingerprint results test-output .pytest_cache
+	rm -rf .venv build web/node_modules models/*.tar.gz models/.fingerprint results test-output .pytest_cache
 	@echo "(var/ with saved conversations is kept; delete it yourself if you mean to)"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start the action server and the Rasa server together; Ctrl-C stops both.
-#   scripts/run.sh          Rasa server with the REST channel on $RASA_PORT (5005)
+#   scripts/run.sh          Rasa server on $RASA_PORT (5005): web chat at /chat/, REST, and
+#                           Telegram/Slack when their variables are set (bot/credentials.py)
 #   scripts/run.sh shell    chat in this terminal instead
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,8 @@ export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"  # our bot/ package
 # Conversations persist in var/ (SQLite) unless TRACKER_STORE says otherwise.
 mkdir -p var
 ACTIONS_PORT="$ACTIONS_PORT" "$PY" -m bot.endpoints > var/endpoints.yml
+# Channels from environment variables (tokens inside: readable by us only).
+(umask 077 && "$PY" -m bot.credentials > var/credentials.yml)
 
 # Rasa's HTTP API (trackers, models, ...) only with a token.
 api_args=()
@@ -39,9 +42,10 @@ if [ "${1:-}" = shell ]; then
   exit 0
 fi
 
-echo "==> Rasa server on http://localhost:$RASA_PORT (REST: POST /webhooks/rest/webhook); Ctrl-C stops both servers"
+echo "==> Rasa server on http://localhost:$RASA_PORT; Ctrl-C stops both servers"
+echo "==> web chat: http://localhost:$RASA_PORT/chat/   REST: POST http://localhost:$RASA_PORT/webhooks/rest/webhook"
 "$RASA" run --model "$MODEL" --port "$RASA_PORT" \
-  --credentials credentials.yml --endpoints var/endpoints.yml "${api_args[@]+"${api_args[@]}"}" &
+  --credentials var/credentials.yml --endpoints var/endpoints.yml "${api_args[@]+"${api_args[@]}"}" &
 pids+=($!)
 
 # Stop everything as soon as either server exits.

@@ -3,7 +3,9 @@
 #   venv   create .venv with Python 3.10 and install requirements.lock (only when it changed)
 #   spacy  build the project's spaCy pipeline (only when its sources changed)
 #   model  train the Rasa model (only when data, domain, config, NLU components or the spaCy pipeline changed)
-#   all    the three in order
+#   web    install the chat widget (rasa-webchat) from web/package-lock.json with npm (only when it changed)
+#   all    the four in order (what `make run` needs)
+#   test   all, then Debian's chromium for the browser tests when it is missing (what `make test` needs)
 # Set FORCE_TRAIN=1 to train even when nothing changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +16,7 @@ LOCK=requirements.lock
 SPACY_DIR=build/spacy/rif_rm_en
 MODEL=models/rif-rm-assistant.tar.gz
 MODEL_FINGERPRINT=models/.fingerprint
+WIDGET=web/node_modules/rasa-webchat/lib/index.js
 
 say() { printf '==> %s\n' "$*"; }
 
@@ -71,10 +74,47 @@ ensure_model() {
   echo "$want" > "$MODEL_FINGERPRINT"
 }
 
+ensure_web() {
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "error: npm (Node.js 18 or newer) is needed to install the chat widget from web/package-lock.json" >&2
+    exit 1
+  fi
+  if [ -f "$WIDGET" ] && cmp -s web/package-lock.json web/node_modules/.installed-package-lock.json; then
+    say "chat widget up to date"
+    return
+  fi
+  say "installing the chat widget (npm ci in web/)"
+  # This machine's npm config has a key newer npm warns about: drop that notice.
+  if ! (cd web && npm ci --no-audit --no-fund --loglevel=error) 2>&1 | { grep -v 'Unknown user config' || true; }; then
+    echo "error: npm ci in web/ failed (see the messages above)" >&2
+    exit 1
+  fi
+  [ -f "$WIDGET" ] || { echo "error: npm ci finished but $WIDGET is missing" >&2; exit 1; }
+  cp web/package-lock.json web/node_modules/.installed-package-lock.json
+}
+
+ensure_browser() {
+  if command -v chromium >/dev/null 2>&1; then
+    say "chromium present ($(command -v chromium))"
+    return
+  fi
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "error: the browser tests need Debian's chromium; install it as root: apt-get install chromium" >&2; exit 1; }
+    sudo=sudo
+  fi
+  say "installing Debian's chromium for the browser tests (apt-get)"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  command -v chromium >/dev/null 2>&1 || { echo "error: apt-get installed no chromium" >&2; exit 1; }
+}
+
 case "${1:-all}" in
   venv) ensure_venv ;;
   spacy) ensure_venv; ensure_spacy ;;
   model) ensure_venv; ensure_spacy; ensure_model ;;
-  all) ensure_venv; ensure_spacy; ensure_model ;;
-  *) echo "usage: $0 [venv|spacy|model|all]" >&2; exit 2 ;;
+  web) ensure_web ;;
+  all) ensure_venv; ensure_spacy; ensure_model; ensure_web ;;
+  test) ensure_venv; ensure_spacy; ensure_model; ensure_web; ensure_browser ;;
+  *) echo "usage: $0 [venv|spacy|model|web|all|test]" >&2; exit 2 ;;
 esac

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Union
 
@@ -18,9 +17,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.conversation import is_first_turn_of_session, with_session_start_and_apology
-
-logger = logging.getLogger(__name__)
+from bot.conversation import handle_turn
 
 MAX_SENDER_ID_CHARS = 255  # the SQL tracker store's sender_id column
 
@@ -74,27 +71,10 @@ class RestInput(RasaRestInput):
             parsed = parse_rest_body(request.body)
             if isinstance(parsed, str):
                 return response.json({"error": parsed}, status=400)
-            collector = CollectingOutputChannel()
-            try:
-                await on_new_message(
-                    UserMessage(parsed.text, collector, parsed.sender_id,
-                                input_channel=self.name(), metadata=parsed.metadata)
-                )
-            except Exception:  # noqa: BLE001 - the user still gets an answer
-                logger.exception("Handling a REST message failed.")
-            first_turn = await _first_turn_of_session(request, parsed.sender_id)
-            return response.json(with_session_start_and_apology(collector.messages, parsed.sender_id, first_turn))
+            replies = await handle_turn(request.app, on_new_message, UserMessage(
+                parsed.text, CollectingOutputChannel(), parsed.sender_id,
+                input_channel=self.name(), metadata=parsed.metadata,
+            ))
+            return response.json(replies)
 
         return webhook
-
-
-async def _first_turn_of_session(request: Request, sender_id: str) -> bool:
-    agent = getattr(request.app.ctx, "agent", None)
-    if agent is None or agent.tracker_store is None:
-        return False
-    try:
-        tracker = await agent.tracker_store.retrieve(sender_id)
-    except Exception:  # noqa: BLE001 - the disclaimer must never break a reply
-        logger.exception("Could not read the conversation to check for a new session.")
-        return False
-    return tracker is not None and is_first_turn_of_session(tracker.events)

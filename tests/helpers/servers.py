@@ -78,20 +78,26 @@ def rasa_server(
     extra_args: Optional[List[str]] = None,
     stores: Optional[Dict[str, Any]] = None,
     port: Optional[int] = None,
+    credentials: Optional[Dict[str, Any]] = None,
 ) -> Iterator[str]:
-    """Yields the base URL of a running Rasa server with the REST channel.
-    ``stores`` adds endpoints such as tracker_store and lock_store (default: in memory)."""
+    """Yields the base URL of a running Rasa server.
+    ``stores`` adds endpoints such as tracker_store and lock_store (default: in memory);
+    ``credentials`` replaces the repository's credentials.yml (REST and web chat)."""
     port = port or free_port()
     TEST_OUTPUT.mkdir(exist_ok=True)
     endpoints = TEST_OUTPUT / f"endpoints-{port}.yml"
     url = action_endpoint or "http://127.0.0.1:9/webhook"  # unused unless a custom action runs
     endpoints.write_text(yaml.safe_dump({"action_endpoint": {"url": url}, **(stores or {})}))
+    credentials_file = ROOT / "credentials.yml"
+    if credentials is not None:
+        credentials_file = TEST_OUTPUT / f"credentials-{port}.yml"
+        credentials_file.write_text(yaml.safe_dump(credentials))
     args = [
         str(VENV_BIN / "rasa"), "run",
         "--model", str(MODEL_PATH),
         "--port", str(port),
         "--interface", "127.0.0.1",
-        "--credentials", str(ROOT / "credentials.yml"),
+        "--credentials", str(credentials_file),
         "--endpoints", str(endpoints),
         *(extra_args or []),
     ]

@@ -1,0 +1,103 @@
+"""Serves the website chat page at ``/chat/`` from the Rasa server itself.
+
+``rasa run`` serves no static files, but every channel's blueprint is
+mounted at its ``url_prefix()``. This channel receives no messages: the
+page's widget talks to the Socket.IO channel (bot/channels/socketio.py) on
+the same origin. The widget is rasa-webchat from the npm registry, installed
+into web/node_modules from web/package-lock.json by the set-up.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+WEB_DIR = Path(__file__).resolve().parents[2] / "web"
+WIDGET_BUNDLE = WEB_DIR / "node_modules" / "rasa-webchat" / "lib" / "index.js"
+
+# Only these files are served: no directory listing, no path from the URL.
+PAGE_FILES: Dict[str, Path] = {
+    "": WEB_DIR / "public" / "index.html",
+    "chat.js": WEB_DIR / "public" / "chat.js",
+    "chat.css": WEB_DIR / "public" / "chat.css",
+    "webchat.js": WIDGET_BUNDLE,
+}
+# rasa-webchat's styles @import its font from Google: dropped when served, so
+# opening the chat tells no third party about the visitor (the CSP blocks it too).
+REMOTE_CSS_IMPORT = re.compile(r"@import url\(https?://[^)]*\);?")
+
+CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+                 ".css": "text/css; charset=utf-8"}
+
+# The widget injects its styles inline; nothing loads from other sites (its
+# web font included), so a visit tells no third party about the user.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self' data:; connect-src 'self' ws: wss:; "
+        "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+
+
+class WebChatPage(InputChannel):
+    """The chat page and its scripts, under ``/chat/``."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "webchat_page"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        return cls()
+
+    def url_prefix(self) -> Text:
+        return "/chat"  # absolute: not under /webhooks/
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        page = Blueprint("webchat_page", __name__)
+
+        @page.route("", methods=["GET"])
+        async def without_slash(_: Request) -> HTTPResponse:
+            return response.redirect("/chat/")
+
+        @page.route("/", methods=["GET"], strict_slashes=True)
+        async def index(_: Request) -> HTTPResponse:
+            return await _serve("")
+
+        @page.route("/<name:str>", methods=["GET"])
+        async def asset(_: Request, name: str) -> HTTPResponse:
+            return await _serve(name)
+
+        return page
+
+
+async def _serve(name: str) -> HTTPResponse:
+    path = PAGE_FILES.get(name)
+    if path is None:
+        return response.text("Not found", status=404, headers=SECURITY_HEADERS)
+    if not path.exists():
+        return response.text(
+            "The chat widget is not installed: run `make run`, which installs it from web/package-lock.json.",
+            status=503, headers=SECURITY_HEADERS,
+        )
+    if path == WIDGET_BUNDLE:
+        stat = path.stat()
+        return response.raw(_widget_without_remote_imports(path, (stat.st_mtime_ns, stat.st_size)),
+                            headers=SECURITY_HEADERS, content_type=CONTENT_TYPES[".js"])
+    return await response.file(path, headers=SECURITY_HEADERS, mime_type=CONTENT_TYPES[path.suffix])
+
+
+@lru_cache(maxsize=2)
+def _widget_without_remote_imports(path: Path, version: Tuple[int, int]) -> bytes:
+    """The widget bundle without remote @imports (read once per file version)."""
+    return REMOTE_CSS_IMPORT.sub("", path.read_text(encoding="utf-8")).encode("utf-8")

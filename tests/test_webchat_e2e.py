@@ -1,0 +1,132 @@
+"""End to end: the chat page served by the Rasa server at /chat/, the
+rasa-webchat widget from npm, in real headless Chromium (Debian's package,
+driven by Playwright), talking Socket.IO to our fixed channel."""
+from __future__ import annotations
+
+import json
+import shutil
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.helpers.project import TEST_OUTPUT, faq_answers
+from tests.helpers.servers import action_server, get, rasa_server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# As root in a closed network: no sandbox, and no background calls to Google.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+API_TOKEN = "webchat-test-token"
+CLINIC_ORIGIN = "https://www.clinic.example"
+ANSWER_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def server():
+    credentials = {
+        "bot.channels.rest.RestInput": None,
+        "bot.channels.socketio.SocketIOInput": {
+            "user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered",
+            "session_persistence": True, "cors_allowed_origins": [CLINIC_ORIGIN],
+        },
+        "bot.channels.webchat_page.WebChatPage": None,
+    }
+    with action_server() as actions_url:
+        with rasa_server(action_endpoint=actions_url, credentials=credentials,
+                         extra_args=["--enable-api", "--auth-token", API_TOKEN]) as base_url:
+            yield base_url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: `make test` installs it"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def first_words(text: str, words: int = 8) -> str:
+    return " ".join(text.split()[:words])
+
+
+def user_texts_in_tracker(base_url: str, sender_id: str) -> list:
+    request = urllib.request.Request(f"{base_url}/conversations/{sender_id}/tracker?token={API_TOKEN}")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        tracker = json.loads(response.read())
+    return [event["text"] for event in tracker["events"] if event["event"] == "user"]
+
+
+def test_the_page_and_its_widget_are_served_with_a_strict_policy(server):
+    status, html = get(server, "/chat/")
+    assert status == 200 and "not medical advice" in html
+    with urllib.request.urlopen(f"{server}/chat/") as response:
+        policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    status, bundle = get(server, "/chat/webchat.js")
+    assert status == 200 and "WebChat" in bundle[:2000]
+    assert get(server, "/chat/../credentials.yml")[0] == 404
+    assert get(server, "/chat/package.json")[0] == 404
+
+
+@pytest.mark.parametrize("origin, accepted", [
+    (None, True), (CLINIC_ORIGIN, True), ("https://evil.example", False),
+], ids=["no-origin", "configured-clinic", "other-site"])
+def test_socketio_accepts_only_its_own_page_and_configured_sites(server, origin, accepted):
+    headers = {"Origin": origin} if origin else {}
+    status, _ = get(server, "/socket.io/?EIO=4&transport=polling", headers=headers)
+    assert (status == 200) is accepted, status
+
+
+def test_same_origin_page_may_connect(server):
+    status, _ = get(server, "/socket.io/?EIO=4&transport=polling", headers={"Origin": server})
+    assert status == 200
+
+
+def test_chat_in_chromium_answers_clicks_and_survives_a_reload(server, browser):
+    page: Page = browser.new_page(viewport={"width": 420, "height": 860})
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    answers = faq_answers()
+
+    page.goto(f"{server}/chat/")
+    expect(page.get_by_text("This is general information, not medical advice.")).to_be_visible()
+    messages = page.locator(".rw-messages-container")
+    # The widget's opening /greet: the session's "not a doctor" line, then the greeting.
+    expect(messages).to_contain_text("I'm an automated assistant, not a doctor", timeout=ANSWER_TIMEOUT_MS)
+    expect(messages).to_have_attribute("role", "log")
+
+    page.get_by_label("Your message").fill("what is RIF")
+    page.keyboard.press("Enter")
+    expect(messages).to_contain_text(first_words(answers["rif_definition"]["text"]), timeout=ANSWER_TIMEOUT_MS)
+
+    # Buttons arrive as quick replies, reachable and usable from the keyboard.
+    reply = page.locator(".rw-reply", has_text="Causes of RIF")
+    expect(reply).to_be_visible()
+    expect(reply).to_have_attribute("role", "button")
+    reply.focus()
+    page.keyboard.press("Enter")
+    expect(messages).to_contain_text(first_words(answers["rif_causes"]["text"]), timeout=ANSWER_TIMEOUT_MS)
+
+    session_id = page.evaluate("JSON.parse(sessionStorage.getItem('chat_session')).session_id")
+    assert len(session_id) == 32
+
+    page.reload()
+    expect(messages).to_contain_text("what is RIF", timeout=ANSWER_TIMEOUT_MS)
+    expect(messages).to_contain_text(first_words(answers["rif_causes"]["text"]))
+    page.get_by_label("Your message").fill("what is recurrent miscarriage")
+    page.keyboard.press("Enter")
+    expect(messages).to_contain_text(first_words(answers["rm_definition"]["text"]), timeout=ANSWER_TIMEOUT_MS)
+
+    TEST_OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(TEST_OUTPUT / "webchat.png"), full_page=True)
+
+    # One conversation on the server, before and after the reload.
+    assert user_texts_in_tracker(server, session_id) == [
+        "/greet", "what is RIF", "/faq/rif_causes", "what is recurrent miscarriage",
+    ]
+    # Nothing loaded from other sites (fonts, scripts, trackers).
+    assert requested and all(url.startswith(server) for url in requested), sorted(set(requested))
+    page.close()
