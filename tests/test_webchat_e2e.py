@@ -4,6 +4,7 @@ driven by Playwright), talking Socket.IO to our fixed channel."""
 from __future__ import annotations
 
 import json
+import time
 import shutil
 import urllib.request
 from pathlib import Path
@@ -130,3 +131,76 @@ def test_chat_in_chromium_answers_clicks_and_survives_a_reload(server, browser):
     # Nothing loaded from other sites (fonts, scripts, trackers).
     assert requested and all(url.startswith(server) for url in requested), sorted(set(requested))
     page.close()
+
+
+class SocketUser:
+    """A Socket.IO client as the widget is one: session_request, then user_uttered."""
+
+    def __init__(self, base_url: str) -> None:
+        import socketio
+
+        self.received: list = []
+        self.session_id = None
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("bot_uttered", self.received.append)
+        self.client.on("session_confirm", self._confirmed)
+        self.client.connect(base_url, transports=["polling"], socketio_path="/socket.io")
+
+    def _confirmed(self, session_id) -> None:
+        self.session_id = session_id
+
+    def wait(self, condition, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not condition():
+            time.sleep(0.1)
+        assert condition(), self.received
+
+    def close(self) -> None:
+        # Without abort, a polling client waits out the server's 25 s long poll.
+        self.client.eio.disconnect(abort=True)
+
+    def request_session(self, session_id=None) -> str:
+        self.session_id = None
+        self.client.emit("session_request", {"session_id": session_id})
+        self.wait(lambda: self.session_id is not None)
+        return self.session_id
+
+
+@pytest.fixture
+def socket_user(server):
+    user = SocketUser(server)
+    yield user
+    user.close()
+
+
+def test_a_session_id_we_did_not_issue_is_replaced(socket_user):
+    assert socket_user.request_session("default") not in ("default", None)
+    issued = socket_user.request_session()
+    assert socket_user.request_session(issued) == issued  # a reload keeps its session
+
+
+@pytest.mark.parametrize("data, reply_key", [
+    ("just a string", "unreadable_message"),
+    ({"message": ["not", "text"]}, "unreadable_message"),
+    ({"message": "what is RIF"}, "no_session"),
+], ids=["not-an-object", "message-not-text", "no-session-id"])
+def test_malformed_chat_events_get_a_clear_answer(socket_user, data, reply_key):
+    from bot.conversation import messages
+
+    socket_user.request_session()
+    socket_user.client.emit("user_uttered", data)
+    socket_user.wait(lambda: socket_user.received)
+    assert socket_user.received == [{"text": messages()[reply_key]}]
+
+
+def test_two_tabs_of_one_session_both_see_the_answer(server, socket_user):
+    session_id = socket_user.request_session()
+    second_tab = SocketUser(server)
+    try:
+        second_tab.request_session(session_id)
+        socket_user.client.emit("user_uttered", {"message": "what is RIF", "session_id": session_id})
+        expected = faq_answers()["rif_definition"]["text"]
+        for tab in (socket_user, second_tab):
+            tab.wait(lambda: any(m.get("text") == expected for m in tab.received))
+    finally:
+        second_tab.close()
