@@ -15,12 +15,13 @@ export RASA_TELEMETRY_ENABLED := false
 
 PYTEST_ARGS ?=
 
-.PHONY: help setup run shell train test telegram-webhook purge lock clean
+.PHONY: help setup run shell train test bench telegram-webhook purge lock clean
 
 help:
 	@echo "make run     set up (venv, deps, spaCy pipeline, model) and start the action + Rasa servers"
 	@echo "make test    set up, then run the whole test suite"
 	@echo "make shell   set up, then chat in the terminal"
+	@echo "make bench   benchmarks: accuracy vs baselines, latency, throughput, memory, training (~25 min)"
 	@echo "make train   train the model now, even if nothing changed"
 	@echo "make telegram-webhook   register the Telegram webhook (TELEGRAM_* variables, see README)"
 	@echo "make purge   delete conversations older than DAYS days (default RETENTION_DAYS or 90)"
@@ -43,6 +44,12 @@ train:
 test:
 	@scripts/setup.sh test
 	@.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks against the real servers: bench/results/{latest.json,report.md,latency.png}.
+# BENCH_ARGS="--quick" for shorter load runs, "--skip-training" to reuse the last training times.
+BENCH_ARGS ?=
+bench: setup
+	@.venv/bin/python -m bench.run $(BENCH_ARGS)
 
 # Register the Telegram webhook (with its secret token) once per deployment.
 telegram-webhook:

@@ -92,13 +92,7 @@ def telegram_credentials(env: Mapping[str, str]) -> Optional[Dict[str, Any]]:
     if not TELEGRAM_SECRET_PATTERN.match(secret):
         raise CredentialsConfigError("TELEGRAM_SECRET_TOKEN must be 1-256 characters of A-Z a-z 0-9 _ -")
     config: Dict[str, Any] = {"access_token": env["TELEGRAM_ACCESS_TOKEN"].strip(), "secret_token": secret}
-    for key, name in (("webhook_url", "TELEGRAM_WEBHOOK_URL"), ("api_base_url", "TELEGRAM_API_BASE_URL")):
-        if env.get(name, "").strip():
-            config[key] = env[name].strip()
-    dedupe = _dedupe_store(env)
-    if dedupe:
-        config["dedupe_store"] = dedupe
-    return config
+    return _with_options(config, env, {"webhook_url": "TELEGRAM_WEBHOOK_URL", "api_base_url": "TELEGRAM_API_BASE_URL"})
 
 
 def slack_credentials(env: Mapping[str, str]) -> Optional[Dict[str, Any]]:
@@ -108,7 +102,12 @@ def slack_credentials(env: Mapping[str, str]) -> Optional[Dict[str, Any]]:
         "slack_token": env["SLACK_BOT_TOKEN"].strip(),
         "slack_signing_secret": env["SLACK_SIGNING_SECRET"].strip(),
     }
-    for key, name in (("slack_channel", "SLACK_CHANNEL"), ("api_base_url", "SLACK_API_BASE_URL")):
+    return _with_options(config, env, {"slack_channel": "SLACK_CHANNEL", "api_base_url": "SLACK_API_BASE_URL"})
+
+
+def _with_options(config: Dict[str, Any], env: Mapping[str, str], options: Dict[str, str]) -> Dict[str, Any]:
+    """Adds the optional settings that are set, and the shared duplicate store."""
+    for key, name in options.items():
         if env.get(name, "").strip():
             config[key] = env[name].strip()
     dedupe = _dedupe_store(env)

@@ -64,11 +64,14 @@ def _process(name: str, args: List[str], ready_url: str) -> Iterator[subprocess.
 
 
 @contextmanager
-def action_server(port: Optional[int] = None) -> Iterator[str]:
-    """Yields the webhook URL of a running rasa_sdk action server."""
+def action_server(port: Optional[int] = None, processes: Optional[list] = None) -> Iterator[str]:
+    """Yields the webhook URL of a running rasa_sdk action server
+    (its Popen is appended to ``processes`` if given, e.g. to read its memory)."""
     port = port or free_port()
     args = [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
-    with _process("action-server", args, f"http://127.0.0.1:{port}/health"):
+    with _process("action-server", args, f"http://127.0.0.1:{port}/health") as process:
+        if processes is not None:
+            processes.append(process)
         yield f"http://127.0.0.1:{port}/webhook"
 
 
@@ -79,6 +82,7 @@ def rasa_server(
     stores: Optional[Dict[str, Any]] = None,
     port: Optional[int] = None,
     credentials: Optional[Dict[str, Any]] = None,
+    processes: Optional[list] = None,
 ) -> Iterator[str]:
     """Yields the base URL of a running Rasa server.
     ``stores`` adds endpoints such as tracker_store and lock_store (default: in memory);
@@ -101,7 +105,9 @@ def rasa_server(
         "--endpoints", str(endpoints),
         *(extra_args or []),
     ]
-    with _process(f"rasa-server-{port}", args, f"http://127.0.0.1:{port}/webhooks/rest/"):
+    with _process(f"rasa-server-{port}", args, f"http://127.0.0.1:{port}/webhooks/rest/") as process:
+        if processes is not None:
+            processes.append(process)
         yield f"http://127.0.0.1:{port}"
 
 
