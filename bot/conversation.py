@@ -49,12 +49,28 @@ async def first_turn_of_session(app: Any, sender_id: str) -> bool:
     agent = getattr(getattr(app, "ctx", None), "agent", None)
     if agent is None or agent.tracker_store is None:
         return False
+    # Our SQL store noted it while saving this turn: no second database read.
+    noted = getattr(_innermost(agent.tracker_store), "pop_first_turn_of_last_save", None)
+    if noted is not None:
+        known = noted(sender_id)
+        if known is not None:
+            return known
     try:
         tracker = await agent.tracker_store.retrieve(sender_id)
     except Exception:  # noqa: BLE001 - the disclaimer must never break a reply
         logger.exception("Could not read the conversation to check for a new session.")
         return False
     return tracker is not None and is_first_turn_of_session(tracker.events)
+
+
+def _innermost(store: Any) -> Any:
+    """Rasa wraps the configured store (FailSafe-, AwaitableTrackerStore)."""
+    for _ in range(5):
+        inner = getattr(store, "_tracker_store", None)
+        if inner is None:
+            return store
+        store = inner
+    return store
 
 
 async def handle_turn(

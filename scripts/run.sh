@@ -26,6 +26,11 @@ if [ -n "${RASA_AUTH_TOKEN:-}" ]; then
   echo "==> HTTP API enabled (token required)"
 fi
 
+# Our models are small: one TensorFlow thread per request is faster than two
+# threads synchronising (bench/results/report.md: parse p50 20 -> 16 ms).
+export TF_INTRA_OP_PARALLELISM_THREADS=${TF_INTRA_OP_PARALLELISM_THREADS:-1}
+export TF_INTER_OP_PARALLELISM_THREADS=${TF_INTER_OP_PARALLELISM_THREADS:-1}
+
 pids=()
 stop_all() {
   trap - INT TERM EXIT

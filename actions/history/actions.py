@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.history import answers
 from actions.history.assessment import Pattern, assess_history
 from actions.history.content import (
     format_resources,
@@ -31,6 +32,8 @@ from actions.history.form_logic import (
 
 FAILED_ATTEMPTS_SLOT = "history_failed_attempts"
 ASSESSMENT_SLOT = "assessment"
+
+answers.warm_up()  # at action server start, not on the first walk-through answer
 
 
 def _history_slots(tracker: Tracker) -> Dict[str, Any]:

@@ -68,6 +68,12 @@ def _tokenizer():
     return spacy.blank("en")
 
 
+def warm_up() -> None:
+    """Load the tokenizer now: importing spaCy takes seconds (it pulls in
+    TensorFlow through thinc), better paid at start-up than by a user."""
+    _tokenizer()
+
+
 def _numbers_in(text: str) -> List[int]:
     """Numbers in the text, composing words: "twenty one" -> 21, "a hundred" -> 100."""
     numbers: List[int] = []

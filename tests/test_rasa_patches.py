@@ -1,0 +1,31 @@
+"""Our speed fix to Rasa's action-response validation keeps Rasa's behaviour."""
+from __future__ import annotations
+
+import jsonschema
+import pytest
+from rasa.core.actions.action import RemoteAction
+
+import bot.nlu  # noqa: F401 - applies the fix, as loading the model does
+from bot import rasa_patches
+
+VALID = {"events": [{"event": "slot", "name": "embryo_transfers", "value": 3}],
+         "responses": [{"text": "How many?", "buttons": [{"title": "1", "payload": "1"}]}]}
+INVALID = [{"events": [{"event": "no_such_event"}]}, {"responses": "not a list"}, {"events": [{"name": "x"}]}]
+
+
+def test_the_fix_is_in_place():
+    assert RemoteAction._validate_action_result is rasa_patches._validate_action_result
+
+
+def test_a_valid_response_passes():
+    assert RemoteAction("action_x", None)._validate_action_result(VALID) is True
+
+
+@pytest.mark.parametrize("result", INVALID, ids=["unknown-event", "responses-not-list", "event-without-type"])
+def test_an_invalid_response_raises_what_rasa_raises(result):
+    with pytest.raises(jsonschema.ValidationError) as ours:
+        RemoteAction("action_x", None)._validate_action_result(result)
+    with pytest.raises(jsonschema.ValidationError) as plain:
+        jsonschema.validate(result, RemoteAction.action_response_format_spec())
+    assert ours.value.message.startswith(plain.value.message)
+    assert "Failed to validate Action server response" in ours.value.message
