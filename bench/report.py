@@ -119,6 +119,8 @@ def markdown(results: Dict[str, Any]) -> str:
         "",
         "![latency](latency.png)",
         "",
+        "Where the time goes and what was changed because of it: [profiling.md](profiling.md).",
+        "",
         "## Resources",
         "",
         f"- Peak memory (VmHWM) after the load runs: Rasa server {load['peak_memory_mb']['rasa_server']} MB, "

@@ -1,7 +1,7 @@
 """`make bench`: run every benchmark against the real servers and write
 bench/results/latest.json, bench/results/report.md and bench/results/latency.png.
 
-  python -m bench.run                 everything (about 25 minutes on 2 cores)
+  python -m bench.run                 everything (about 30 minutes on 2 cores)
   python -m bench.run --skip-training keep the training times of the last run (if any)
   python -m bench.run --quick         shorter load runs, for trying changes
 """
@@ -62,7 +62,19 @@ def machine() -> Dict[str, Any]:
 def load_benchmarks(paced_seconds: float, closed_seconds: float) -> Dict[str, Any]:
     """Both servers as `make run` starts them (SQLite conversations, TensorFlow
     on one thread per server: see scripts/run.sh), then the load runs."""
-    os.environ.update(SERVING_ENV)
+    saved_env = {name: os.environ.get(name) for name in SERVING_ENV}
+    os.environ.update(SERVING_ENV)  # the servers inherit it; training afterwards must not
+    try:
+        return _load_benchmarks(paced_seconds, closed_seconds)
+    finally:
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _load_benchmarks(paced_seconds: float, closed_seconds: float) -> Dict[str, Any]:
     processes: List[Any] = []
     results: Dict[str, Any] = {"paced": {}, "closed_loop": {}}
     with tempfile.TemporaryDirectory() as tmp:
