@@ -11,7 +11,7 @@ from itertools import count
 
 import pytest
 
-from tests.helpers.fake_platforms import fake_slack_api, texts_sent
+from tests.helpers.fake_platforms import fake_slack_api
 from tests.helpers.project import faq_answers
 from tests.helpers.servers import post_raw, rasa_server
 
