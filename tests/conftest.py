@@ -7,6 +7,7 @@ from typing import Any, Callable, Dict
 import pytest
 
 from tests.helpers.project import MODEL_PATH
+from tests.helpers.shared_assistant import SharedAssistant, shared_assistant
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +33,11 @@ def faq_key_of(parse_data: Dict[str, Any]) -> str:
         return intent
     response = parse_data["response_selector"]["faq"]["response"]
     return response["intent_response_key"]
+
+
+@pytest.fixture(scope="session")
+def assistant() -> SharedAssistant:
+    """The Rasa server (every channel, HTTP API on) and action server shared by
+    the end-to-end modules, with the fake Telegram and Slack APIs it talks to."""
+    with shared_assistant() as running:
+        yield running

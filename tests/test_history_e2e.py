@@ -6,14 +6,12 @@ import urllib.request
 
 import pytest
 
-from tests.helpers.servers import action_server, rasa_server, send_rest
+from tests.helpers.servers import send_rest
 
 
-@pytest.fixture(scope="module")
-def server():
-    with action_server() as actions_url:
-        with rasa_server(action_endpoint=actions_url, extra_args=["--enable-api"]) as base_url:
-            yield base_url
+@pytest.fixture
+def server(assistant):
+    return assistant.base_url
 
 
 def tracker_slots(base_url: str, sender: str) -> dict:

@@ -4,14 +4,12 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers.project import faq_answers
-from tests.helpers.servers import action_server, rasa_server, send_rest
+from tests.helpers.servers import send_rest
 
 
-@pytest.fixture(scope="module")
-def server():
-    with action_server() as actions_url:
-        with rasa_server(action_endpoint=actions_url) as base_url:
-            yield base_url
+@pytest.fixture
+def server(assistant):
+    return assistant.base_url
 
 
 def test_three_questions_get_their_answers_over_rest(server):

@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from tests.helpers.servers import action_server, rasa_server, send_rest
+from tests.helpers.servers import send_rest
 from tests.test_safety_net import CRISIS_MESSAGES, URGENT
 
 URGENT_REPLY = "Please get medical help now"
@@ -16,11 +16,9 @@ RESUME_PAYLOAD = "/resume_assessment"
 _senders = itertools.count()
 
 
-@pytest.fixture(scope="module")
-def server():
-    with action_server() as actions_url:
-        with rasa_server(action_endpoint=actions_url) as base_url:
-            yield base_url
+@pytest.fixture
+def server(assistant):
+    return assistant.base_url
 
 
 def texts(replies) -> str:

@@ -11,27 +11,18 @@ from itertools import count
 
 import pytest
 
-from tests.helpers.fake_platforms import fake_slack_api
 from tests.helpers.project import faq_answers
-from tests.helpers.servers import post_raw, rasa_server
+from tests.helpers.servers import post_raw
+from tests.helpers.shared_assistant import SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET
 
-BOT_TOKEN = "xoxb-test-token"
-SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+BOT_TOKEN = SLACK_BOT_TOKEN
 WEBHOOK = "/webhooks/slack/webhook"
 event_ids = count(1)
 
 
-@pytest.fixture(scope="module")
-def slack():
-    with fake_slack_api() as api:
-        credentials = {
-            "bot.channels.rest.RestInput": None,
-            "bot.channels.slack.SlackInput": {
-                "slack_token": BOT_TOKEN, "slack_signing_secret": SIGNING_SECRET, "api_base_url": api.base_url,
-            },
-        }
-        with rasa_server(credentials=credentials) as base_url:
-            yield base_url, api
+@pytest.fixture
+def slack(assistant):
+    return assistant.base_url, assistant.slack
 
 
 @pytest.fixture
@@ -41,7 +32,7 @@ def server(slack):
     return base_url, api
 
 
-def signed_headers(body: bytes, content_type: str, secret: str = SIGNING_SECRET, timestamp: int = 0) -> dict:
+def signed_headers(body: bytes, content_type: str, secret: str = SLACK_SIGNING_SECRET, timestamp: int = 0) -> dict:
     timestamp = timestamp or int(time.time())
     digest = hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
     return {"Content-Type": content_type, "X-Slack-Request-Timestamp": str(timestamp), "X-Slack-Signature": f"v0={digest}"}

@@ -12,26 +12,18 @@ import pytest
 
 from tests.helpers.fake_platforms import fake_telegram_api, texts_sent
 from tests.helpers.project import ROOT, faq_answers
-from tests.helpers.servers import post_raw, rasa_server
+from tests.helpers.servers import post_raw
+from tests.helpers.shared_assistant import TELEGRAM_SECRET, TELEGRAM_TOKEN
 
-TOKEN = "123456:TEST-token_for-fake-api"
-SECRET = "test-secret_token-42"
+TOKEN = TELEGRAM_TOKEN
+SECRET = TELEGRAM_SECRET
 WEBHOOK = "/webhooks/telegram/webhook"
 update_ids = count(1000)
 
 
-@pytest.fixture(scope="module")
-def telegram():
-    with fake_telegram_api() as api:
-        credentials = {
-            "bot.channels.rest.RestInput": None,
-            "bot.channels.telegram.TelegramInput": {
-                "access_token": TOKEN, "secret_token": SECRET, "api_base_url": api.base_url,
-            },
-        }
-        with rasa_server(credentials=credentials) as base_url:
-            calls_at_startup = list(api.calls)
-            yield base_url, api, calls_at_startup
+@pytest.fixture
+def telegram(assistant):
+    return assistant.base_url, assistant.telegram, assistant.telegram_calls_at_startup
 
 
 @pytest.fixture

@@ -13,31 +13,19 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.helpers.project import TEST_OUTPUT, faq_answers
-from tests.helpers.servers import action_server, get, rasa_server
+from tests.helpers.servers import get
+from tests.helpers.shared_assistant import CLINIC_ORIGIN
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # As root in a closed network: no sandbox, and no background calls to Google.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-API_TOKEN = "webchat-test-token"
-CLINIC_ORIGIN = "https://www.clinic.example"
 ANSWER_TIMEOUT_MS = 60_000
 
 
-@pytest.fixture(scope="module")
-def server():
-    credentials = {
-        "bot.channels.rest.RestInput": None,
-        "bot.channels.socketio.SocketIOInput": {
-            "user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered",
-            "session_persistence": True, "cors_allowed_origins": [CLINIC_ORIGIN],
-        },
-        "bot.channels.webchat_page.WebChatPage": None,
-    }
-    with action_server() as actions_url:
-        with rasa_server(action_endpoint=actions_url, credentials=credentials,
-                         extra_args=["--enable-api", "--auth-token", API_TOKEN]) as base_url:
-            yield base_url
+@pytest.fixture
+def server(assistant):
+    return assistant.base_url
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +42,7 @@ def first_words(text: str, words: int = 8) -> str:
 
 
 def user_texts_in_tracker(base_url: str, sender_id: str) -> list:
-    request = urllib.request.Request(f"{base_url}/conversations/{sender_id}/tracker?token={API_TOKEN}")
+    request = urllib.request.Request(f"{base_url}/conversations/{sender_id}/tracker")
     with urllib.request.urlopen(request, timeout=30) as response:
         tracker = json.loads(response.read())
     return [event["text"] for event in tracker["events"] if event["event"] == "user"]
