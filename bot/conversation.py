@@ -6,11 +6,12 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Iterable, List
+from typing import Any, Awaitable, Callable, Dict, List
 
 import yaml
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
-from rasa.shared.core.events import SessionStarted, UserUttered
+
+from bot import session_start
 
 logger = logging.getLogger(__name__)
 
@@ -23,18 +24,6 @@ def messages() -> Dict[str, str]:
         return {key: " ".join(value.split()) for key, value in yaml.safe_load(handle).items()}
 
 
-def is_first_turn_of_session(events: Iterable[Any]) -> bool:
-    """True if exactly one user message follows the latest session start
-    (Rasa's own action_session_start, which needs no action server)."""
-    user_messages = 0
-    for event in events:
-        if isinstance(event, SessionStarted):
-            user_messages = 0
-        elif isinstance(event, UserUttered):
-            user_messages += 1
-    return user_messages == 1
-
-
 def with_session_start_and_apology(replies: List[Dict[str, Any]], recipient_id: str, first_turn: bool) -> List[Dict[str, Any]]:
     """The replies to send: an apology if there are none, the disclaimer first in a new session."""
     replies = list(replies) or [{"recipient_id": recipient_id, "text": messages()["apology"]}]
@@ -44,33 +33,21 @@ def with_session_start_and_apology(replies: List[Dict[str, Any]], recipient_id: 
 
 
 async def first_turn_of_session(app: Any, sender_id: str) -> bool:
-    """Whether the latest user message of ``sender_id`` opened a session,
-    read from the Rasa server's tracker store (``app`` is the Sanic app)."""
+    """Whether the latest user message of ``sender_id`` opened a session:
+    as noted by our tracker store while saving, else read from the Rasa
+    server's tracker store (``app`` is the Sanic app)."""
+    noted = session_start.pop(sender_id)
+    if noted is not None:
+        return noted
     agent = getattr(getattr(app, "ctx", None), "agent", None)
     if agent is None or agent.tracker_store is None:
         return False
-    # Our SQL store noted it while saving this turn: no second database read.
-    noted = getattr(_innermost(agent.tracker_store), "pop_first_turn_of_last_save", None)
-    if noted is not None:
-        known = noted(sender_id)
-        if known is not None:
-            return known
     try:
         tracker = await agent.tracker_store.retrieve(sender_id)
     except Exception:  # noqa: BLE001 - the disclaimer must never break a reply
         logger.exception("Could not read the conversation to check for a new session.")
         return False
-    return tracker is not None and is_first_turn_of_session(tracker.events)
-
-
-def _innermost(store: Any) -> Any:
-    """Rasa wraps the configured store (FailSafe-, AwaitableTrackerStore)."""
-    for _ in range(5):
-        inner = getattr(store, "_tracker_store", None)
-        if inner is None:
-            return store
-        store = inner
-    return store
+    return tracker is not None and session_start.is_first_turn_of_session(tracker.events)
 
 
 async def handle_turn(

@@ -21,6 +21,11 @@ and this stops with the names of the missing ones.
   channels remember handled events in that Redis (REDIS_HOST/PORT/DB/PASSWORD),
   so a retry reaching another server still gets no second answer.
 
+  REST (always on)
+    REST_AUTH_TOKEN          optional: then POST /webhooks/rest/webhook needs
+                             'Authorization: Bearer <token>'. Set it whenever the
+                             REST channel is reachable from outside.
+
 The REST channel is always on. Usage: python -m bot.credentials > var/credentials.yml
 """
 from __future__ import annotations
@@ -116,8 +121,13 @@ def _with_options(config: Dict[str, Any], env: Mapping[str, str], options: Dict[
     return config
 
 
+def rest_credentials(env: Mapping[str, str]) -> Optional[Dict[str, Any]]:
+    token = env.get("REST_AUTH_TOKEN", "").strip()
+    return {"auth_token": token} if token else None
+
+
 def render_credentials(env: Mapping[str, str]) -> Dict[str, Any]:
-    credentials: Dict[str, Any] = {REST: None}
+    credentials: Dict[str, Any] = {REST: rest_credentials(env)}
     webchat = webchat_credentials(env)
     if webchat is not None:
         credentials[SOCKETIO] = webchat

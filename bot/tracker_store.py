@@ -1,72 +1,66 @@
 """Rasa's SQL tracker store, plus a real "delete my data".
 
-When the assistant has confirmed a deletion in this turn (it ran
-``utter_data_deleted`` after the user's last message), the conversation's
-events are deleted from the database instead of saved. Works for SQLite
-(the default) and PostgreSQL alike.
+A conversation is deleted from the database, instead of saved, only when
+all three hold in this turn: the assistant had asked "Delete everything?"
+(``utter_ask_delete_confirmation``), the user's answer was an explicit yes
+(the button or a typed "yes", see bot/nlu/confirmation.py), and the
+assistant then said it deleted it (``utter_data_deleted``). So a deletion
+never hangs on one guess of the classifier or of the dialogue policy.
+Works for SQLite (the default) and PostgreSQL alike.
 """
 from __future__ import annotations
 
 import logging
 import time
-from collections import OrderedDict
 from typing import Any, Iterable, Optional
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.conversation import is_first_turn_of_session
+from bot import session_start
+from bot.nlu.confirmation import AFFIRM, explicit_answer
 
 logger = logging.getLogger(__name__)
 
 DELETION_CONFIRMATION = "utter_data_deleted"
+DELETION_QUESTIONS = ("utter_ask_delete_confirmation", "utter_ask_delete_confirmation_paused")
 SECONDS_PER_DAY = 24 * 60 * 60
 
 
 def asked_to_forget(events: Iterable[Any]) -> bool:
-    """True if the deletion was confirmed after the latest user message."""
+    """True if, in the latest turn, the user answered the deletion question
+    with an explicit yes and the assistant confirmed the deletion."""
+    last_bot_action = None
+    question_before_answer = None
+    answer_was_yes = False
     confirmed = False
     for event in events:
         if isinstance(event, UserUttered):
+            question_before_answer = last_bot_action
+            answer_was_yes = explicit_answer(event.text) == AFFIRM
             confirmed = False
-        elif isinstance(event, ActionExecuted) and event.action_name == DELETION_CONFIRMATION:
-            confirmed = True
-    return confirmed
-
-
-MAX_REMEMBERED_TURNS = 10_000
+        elif isinstance(event, ActionExecuted) and event.action_name != "action_listen":
+            last_bot_action = event.action_name
+            if event.action_name == DELETION_CONFIRMATION:
+                confirmed = True
+    return confirmed and answer_was_yes and question_before_answer in DELETION_QUESTIONS
 
 
 class PrivacyAwareSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore that deletes a conversation on request and by age.
 
-    It also notes, when it saves a turn, whether that turn opened a session,
-    so the channels can add the "not a doctor" line without reading the
-    whole conversation back from the database (bot/conversation.py)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._first_turn_by_sender: "OrderedDict[str, bool]" = OrderedDict()
+    It also notes, when it saves a turn, whether that turn opened a session
+    (bot/session_start.py), so the channels can add the "not a doctor" line
+    without reading the whole conversation back from the database."""
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        self._remember_first_turn(tracker)
+        session_start.note(tracker.sender_id, tracker.events)
         if asked_to_forget(tracker.events):
             deleted = self.delete_conversation(tracker.sender_id)
             logger.info("Deleted a conversation on the user's request (%d events).", deleted)
             return
         await super().save(tracker)
-
-    def _remember_first_turn(self, tracker: DialogueStateTracker) -> None:
-        self._first_turn_by_sender[tracker.sender_id] = is_first_turn_of_session(tracker.events)
-        self._first_turn_by_sender.move_to_end(tracker.sender_id)
-        while len(self._first_turn_by_sender) > MAX_REMEMBERED_TURNS:
-            self._first_turn_by_sender.popitem(last=False)
-
-    def pop_first_turn_of_last_save(self, sender_id: str) -> Optional[bool]:
-        """Whether the turn this server last saved for ``sender_id`` opened a
-        session; None if it saved none since the last call (then read the store)."""
-        return self._first_turn_by_sender.pop(sender_id, None)
 
     def delete_conversation(self, sender_id: str) -> int:
         """Delete every stored event of one conversation; returns how many."""

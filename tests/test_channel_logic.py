@@ -46,6 +46,11 @@ def test_telegram_and_slack_are_enabled_by_their_variables():
         "slack_token": "xoxb-1", "slack_signing_secret": "signing", "slack_channel": "C123"}
 
 
+def test_rest_auth_token_comes_from_the_environment():
+    assert render_credentials({})["bot.channels.rest.RestInput"] is None
+    assert render_credentials({"REST_AUTH_TOKEN": " t0ken "})["bot.channels.rest.RestInput"] == {"auth_token": "t0ken"}
+
+
 @pytest.mark.parametrize("env, missing", [
     ({"TELEGRAM_ACCESS_TOKEN": "123:abc"}, "TELEGRAM_SECRET_TOKEN"),
     ({"TELEGRAM_SECRET_TOKEN": "x"}, "TELEGRAM_ACCESS_TOKEN"),

@@ -11,8 +11,10 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.channels.rest import RestMessage, parse_rest_body
-from bot.conversation import is_first_turn_of_session, messages, with_session_start_and_apology
+from bot.channels.rest import RestMessage, is_authorised, parse_rest_body
+from bot import session_start
+from bot.conversation import messages, with_session_start_and_apology
+from bot.session_start import is_first_turn_of_session
 from bot.endpoints import EndpointsConfigError, render_endpoints
 from bot.tracker_store import DELETION_CONFIRMATION, PrivacyAwareSQLTrackerStore, asked_to_forget
 
@@ -47,7 +49,10 @@ def test_unknown_store_is_refused(env):
     [
         (b'{"sender": "a", "message": "hi"}', RestMessage("a", "hi", None)),
         (b'{"sender": 42, "message": ""}', RestMessage("42", "", None)),
-        (b'{"message": "hi", "metadata": {"x": 1}}', RestMessage("default", "hi", {"x": 1})),
+        (b'{"sender": "a", "message": "hi", "metadata": {"x": 1}}', RestMessage("a", "hi", {"x": 1})),
+        # without a sender, upstream would file it under the shared "default" conversation
+        (b'{"message": "hi", "metadata": {"x": 1}}', "'sender' is required"),
+        (b'{"message": "hi"}', "'sender' is required"), (b'{"sender": null, "message": "hi"}', "'sender'"),
         (b"", "JSON"), (b"{not json", "JSON"), (b"\xff\xfe\x00", "JSON"), (b"[1, 2]", "object"),
         (b'{"sender": "a"}', "'message'"), (b'{"sender": "a", "message": 5}', "'message'"),
         (b'{"sender": ["a"], "message": "hi"}', "'sender'"), (b'{"sender": true, "message": "hi"}', "'sender'"),
@@ -64,11 +69,45 @@ def test_parse_rest_body(body, expected):
         assert isinstance(parsed, str) and expected in parsed
 
 
-def test_deletion_is_asked_only_when_confirmed_after_the_last_user_message():
-    said = [UserUttered("delete my data"), ActionExecuted(DELETION_CONFIRMATION), BotUttered("Done."), ActionExecuted("action_listen")]
-    assert asked_to_forget(said)
-    assert not asked_to_forget(said + [UserUttered("hello again")])
-    assert not asked_to_forget([UserUttered("hi"), ActionExecuted("utter_greet")])
+@pytest.mark.parametrize("header,token,allowed", [
+    (None, None, True), ("Bearer anything", None, True), ("", "", True),
+    ("Bearer s3cret", "s3cret", True), ("bearer s3cret", "s3cret", True), ("Bearer  s3cret ", "s3cret", True),
+    (None, "s3cret", False), ("", "s3cret", False), ("Bearer", "s3cret", False), ("Bearer wrong", "s3cret", False),
+    ("Basic s3cret", "s3cret", False), ("s3cret", "s3cret", False), ("Bearer s3cret2", "s3cret", False),
+])
+def test_rest_bearer_token(header, token, allowed):
+    assert is_authorised(header, token) is allowed
+
+
+ASKED = [UserUttered("delete my data"), ActionExecuted("utter_ask_delete_confirmation"), BotUttered("Delete?"),
+         ActionExecuted("action_listen")]
+
+
+def _answered(text, question="utter_ask_delete_confirmation"):
+    asked = [ASKED[0], ActionExecuted(question), *ASKED[2:]]
+    return asked + [UserUttered(text), ActionExecuted(DELETION_CONFIRMATION), BotUttered("Done."),
+                    ActionExecuted("action_listen")]
+
+
+@pytest.mark.parametrize("answer", ["yes", "Yes, delete it.", "/affirm", "yes please", "Y"])
+def test_deletion_needs_the_question_then_an_explicit_yes(answer):
+    assert asked_to_forget(_answered(answer))
+    assert asked_to_forget(_answered(answer, question="utter_ask_delete_confirmation_paused"))
+
+
+@pytest.mark.parametrize("events", [
+    # one guess of the classifier: the confirmation ran without the question
+    [UserUttered("where is this information from?"), ActionExecuted(DELETION_CONFIRMATION), ActionExecuted("action_listen")],
+    # the question was asked, but the answer was not an explicit yes
+    _answered("yes but where is this from"), _answered("where is this from"), _answered("ok"), _answered("/deny"),
+    # an explicit yes to a different question
+    _answered("yes", question="utter_offer_resume"),
+    # the deletion was confirmed in an earlier turn, not this one
+    _answered("yes") + [UserUttered("hello again"), ActionExecuted("utter_greet")],
+    [UserUttered("hi"), ActionExecuted("utter_greet")],
+], ids=["no-question", "yes-but", "other-text", "ok", "deny", "other-question", "earlier-turn", "greeting"])
+def test_nothing_else_counts_as_a_confirmed_deletion(events):
+    assert not asked_to_forget(events)
 
 
 def _store(tmp_path) -> PrivacyAwareSQLTrackerStore:
@@ -86,6 +125,11 @@ def test_store_saves_then_deletes_for_real_on_confirmation(tmp_path):
     asyncio.run(store.save(tracker))
     assert _count(store, "alice") == 2
     tracker.update(UserUttered("delete my data"))
+    tracker.update(ActionExecuted("utter_ask_delete_confirmation"))
+    tracker.update(ActionExecuted("action_listen"))
+    asyncio.run(store.save(tracker))
+    assert _count(store, "alice") == 5  # asking deletes nothing
+    tracker.update(UserUttered("yes"))
     tracker.update(ActionExecuted(DELETION_CONFIRMATION))
     asyncio.run(store.save(tracker))
     assert _count(store, "alice") == 0
@@ -108,6 +152,18 @@ def test_first_turn_of_a_session_is_recognised():
     assert not is_first_turn_of_session(started + [UserUttered("hi"), BotUttered("hello"), UserUttered("what is RIF")])
     assert is_first_turn_of_session([UserUttered("old"), *started, UserUttered("new session")])
     assert not is_first_turn_of_session([])
+
+
+def test_the_store_notes_first_turns_for_the_channels_to_read_once(tmp_path):
+    store = _store(tmp_path)
+    started = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
+    tracker = DialogueStateTracker.from_events("noted", started + [UserUttered("hi")])
+    asyncio.run(store.save(tracker))
+    assert session_start.pop("noted") is True
+    assert session_start.pop("noted") is None  # read once; then the channel reads the store
+    tracker.update(UserUttered("what is RIF"))
+    asyncio.run(store.save(tracker))
+    assert session_start.pop("noted") is False
 
 
 def test_disclaimer_first_in_a_new_session_and_apology_for_silence():

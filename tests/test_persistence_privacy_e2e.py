@@ -51,18 +51,81 @@ def test_conversation_and_form_in_progress_survive_a_restart(tmp_path, actions_u
         assert tracker["active_loop"]["name"] == "history_form"
 
 
-def test_delete_my_data_deletes_the_conversation_from_the_database(tmp_path, actions_url):
-    db = tmp_path / "conversations.db"
-    with rasa_server(actions_url, stores=sqlite_stores(db)) as server:
-        send_rest(server, "private-user", "what is RIF")
-        send_rest(server, "other-user", "what is RM")
-        assert stored_events(db, "private-user") > 0
-        replies = send_rest(server, "private-user", "please delete my data")
-        assert "deleted this conversation" in texts(replies)
-        assert stored_events(db, "private-user") == 0
-        assert stored_events(db, "other-user") > 0  # nobody else's data is touched
-        # Writing again starts afresh.
-        assert "Recurrent miscarriage" in texts(send_rest(server, "private-user", "what is RM"))
+@pytest.fixture(scope="module")
+def sqlite_server(actions_url, tmp_path_factory):
+    """One Rasa server on a real SQLite database: (base URL, database path)."""
+    db = tmp_path_factory.mktemp("privacy") / "conversations.db"
+    with rasa_server(actions_url, stores=sqlite_stores(db)) as base_url:
+        yield base_url, db
+
+
+def test_delete_my_data_asks_first_and_only_an_explicit_yes_deletes(sqlite_server):
+    server, db = sqlite_server
+    send_rest(server, "private-user", "what is RIF")
+    send_rest(server, "other-user", "what is RM")
+    kept = stored_events(db, "private-user")
+    assert kept > 0
+    asked = send_rest(server, "private-user", "please delete my data")
+    assert "Delete everything from this conversation? This cannot be undone." in texts(asked)
+    assert [b["payload"] for b in asked[-1]["buttons"]] == ["/affirm", "/deny"]
+    assert stored_events(db, "private-user") > kept  # asking deletes nothing
+    # Anything but an explicit yes keeps the data and the conversation goes on.
+    assert "Recurrent miscarriage" in texts(send_rest(server, "private-user", "what is RM"))
+    assert stored_events(db, "private-user") > kept
+    send_rest(server, "private-user", "delete my data")
+    assert "haven't deleted anything" in texts(send_rest(server, "private-user", "/deny"))
+    assert stored_events(db, "private-user") > kept
+    send_rest(server, "private-user", "delete my data")
+    assert "deleted this conversation" in texts(send_rest(server, "private-user", "yes"))
+    assert stored_events(db, "private-user") == 0
+    assert stored_events(db, "other-user") > 0  # nobody else's data is touched
+    # Writing again starts afresh.
+    replies = send_rest(server, "private-user", "what is RM")
+    assert "not a doctor" in replies[0]["text"] and "Recurrent miscarriage" in texts(replies)
+
+
+def test_delete_in_the_walk_through_pauses_it_and_no_offers_to_carry_on(sqlite_server):
+    server, db = sqlite_server
+    sender = "private-walker"
+    send_rest(server, sender, "go through my history")
+    send_rest(server, sender, "3")
+    asked = send_rest(server, sender, "delete my data")
+    assert "This cannot be undone" in texts(asked)
+    kept = send_rest(server, sender, "no")
+    assert "haven't deleted anything" in texts(kept) and "/resume_assessment" in json.dumps(kept)
+    assert "positive pregnancy test" in texts(send_rest(server, sender, "/resume_assessment"))
+    send_rest(server, sender, "delete my data")
+    assert "deleted this conversation" in texts(send_rest(server, sender, "/affirm"))
+    assert stored_events(db, sender) == 0
+
+
+# Messages near "delete my data" that must never delete anything, sent after
+# an answer, some after the deletion question itself.
+NEAR_MISSES = [
+    "where is this from", "where is this information from?", "forget it", "delete that question",
+    "clear my head", "remove the embryo", "never mind", "scrap that", "ignore what I just said",
+    "how do they remove the tissue after a miscarriage", "I deleted all the scan photos from my phone",
+    "can they remove scar tissue from the womb", "cancel my appointment", "wipe the slate clean and try a new cycle",
+    "i want to forget this whole year", "who can see what I write here?", "is my data stored anywhere",
+    "can you keep this private", "erase the pain", "get rid of the cramps", "delete", "yes", "yes delete",
+    "yes, where is this from?", "ok", "sure", "reset", "start over", "stop", "forget the last question",
+    "remove my coil before ivf?", "clear", "delete my period tracker app?", "my clinic lost my records",
+]
+AFTER_THE_QUESTION = {"where is this from", "yes, where is this from?", "ok", "sure", "forget it", "never mind",
+                      "remove the embryo", "is my data stored anywhere", "stop"}
+
+
+@pytest.mark.parametrize("message", NEAR_MISSES)
+def test_near_miss_messages_never_delete_a_row(sqlite_server, message):
+    server, db = sqlite_server
+    sender = f"near-miss-{NEAR_MISSES.index(message)}"
+    send_rest(server, sender, "what is RIF")
+    if message in AFTER_THE_QUESTION:
+        send_rest(server, sender, "delete my data")
+    before = stored_events(db, sender)
+    replies = send_rest(server, sender, message)
+    assert replies and "deleted this conversation" not in texts(replies)
+    assert stored_events(db, sender) > before
 
 
 def test_retention_command_deletes_old_conversations(tmp_path, actions_url):
@@ -81,10 +144,8 @@ def test_retention_command_deletes_old_conversations(tmp_path, actions_url):
 
 
 @pytest.fixture(scope="module")
-def server(actions_url, tmp_path_factory):
-    db = tmp_path_factory.mktemp("robust") / "conversations.db"
-    with rasa_server(actions_url, stores=sqlite_stores(db)) as base_url:
-        yield base_url
+def server(sqlite_server):
+    return sqlite_server[0]
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"", b"[]", b'"text"', b'{"sender": "a"}', b'{"sender": "a", "message": 12}',

@@ -4,7 +4,9 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers.project import faq_answers
-from tests.helpers.servers import send_rest
+import json
+
+from tests.helpers.servers import REST_TEST_TOKEN, post_raw, send_rest
 
 
 @pytest.fixture
@@ -36,6 +38,26 @@ def test_a_clicked_button_answers_its_topic_over_rest(server):
     assert replies[-1]["text"] == faq_answers()["rif_causes"]["text"]
 
 
-def test_greeting_says_it_is_not_a_doctor(server):
+def test_greeting_says_it_is_not_a_doctor_once(server):
     replies = send_rest(server, "e2e-greet", "hello")
-    assert "not a doctor" in replies[-1]["text"]  # the greeting itself says so too
+    assert "not a doctor" in replies[0]["text"]  # the session's line
+    assert sum(r["text"].count("not a doctor") for r in replies) == 1
+    assert "Hello, and welcome" in replies[-1]["text"]
+
+
+def test_a_body_without_sender_is_refused_and_files_nothing(server):
+    status, reply = post_raw(server, json.dumps({"message": "my 3 transfers all failed"}).encode())
+    assert status == 400 and "'sender' is required" in reply["error"]
+    # nothing was filed under upstream's shared conversation "default"
+    replies = send_rest(server, "default", "hello")
+    assert "not a doctor" in replies[0]["text"]  # a brand-new conversation
+
+
+def test_the_rest_webhook_requires_its_bearer_token(server):
+    body = json.dumps({"sender": "auth-user", "message": "what is RIF"}).encode()
+    for headers in ({"Authorization": ""}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {REST_TEST_TOKEN}"}):
+        status, reply = post_raw(server, body, headers=headers)
+        assert status == 401, (headers, status, reply)
+        assert "Bearer" in reply["error"]
+    status, replies = post_raw(server, body, headers={"Authorization": f"Bearer {REST_TEST_TOKEN}"})
+    assert status == 200 and replies[-1]["text"]

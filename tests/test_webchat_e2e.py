@@ -85,6 +85,8 @@ def test_chat_in_chromium_answers_clicks_and_survives_a_reload(server, browser):
     messages = page.locator(".rw-messages-container")
     # The widget's opening /greet: the session's "not a doctor" line, then the greeting.
     expect(messages).to_contain_text("I'm an automated assistant, not a doctor", timeout=ANSWER_TIMEOUT_MS)
+    expect(messages).to_contain_text("Hello, and welcome", timeout=ANSWER_TIMEOUT_MS)
+    assert messages.inner_text().count("not a doctor") == 1  # said once, not by both lines
     expect(messages).to_have_attribute("role", "log")
 
     page.get_by_label("Your message").fill("what is RIF")

@@ -17,6 +17,10 @@ import yaml
 from tests.helpers.project import MODEL_PATH, ROOT, TEST_OUTPUT, VENV_BIN
 
 STARTUP_TIMEOUT_SECONDS = 180
+# The shared test server's REST channel requires this bearer token; the
+# helpers below always send it (servers without a token ignore it).
+REST_TEST_TOKEN = "test-rest-token-0123456789"
+REST_AUTH_HEADER = {"Authorization": f"Bearer {REST_TEST_TOKEN}"}
 
 
 def free_port() -> int:
@@ -125,10 +129,11 @@ def _fetch(request: urllib.request.Request):
 
 
 def post_raw(base_url: str, body: bytes, path: str = "/webhooks/rest/webhook", headers=None):
-    """POST bytes as JSON; returns (status, parsed JSON or text)."""
+    """POST bytes as JSON (with the test REST token unless ``headers`` names
+    an Authorization); returns (status, parsed JSON or text)."""
     return _fetch(urllib.request.Request(
         f"{base_url}{path}", data=body,
-        headers={"Content-Type": "application/json", **(headers or {})}, method="POST",
+        headers={"Content-Type": "application/json", **REST_AUTH_HEADER, **(headers or {})}, method="POST",
     ))
 
 

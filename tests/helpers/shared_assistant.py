@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, List
 
 from tests.helpers.fake_platforms import ApiCall, FakeApi, fake_slack_api, fake_telegram_api
-from tests.helpers.servers import action_server, rasa_server
+from tests.helpers.servers import REST_TEST_TOKEN, action_server, rasa_server
 
 TELEGRAM_TOKEN = "123456:TEST-token_for-fake-api"
 TELEGRAM_SECRET = "test-secret_token-42"
@@ -32,7 +32,9 @@ class SharedAssistant:
 def shared_assistant() -> Iterator[SharedAssistant]:
     with fake_telegram_api() as telegram, fake_slack_api() as slack:
         credentials = {
-            "bot.channels.rest.RestInput": None,
+            # The REST webhook requires a bearer token here, as REST_AUTH_TOKEN
+            # makes it in production; send_rest() always sends it.
+            "bot.channels.rest.RestInput": {"auth_token": REST_TEST_TOKEN},
             "bot.channels.socketio.SocketIOInput": {
                 "user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered",
                 "session_persistence": True, "cors_allowed_origins": [CLINIC_ORIGIN],

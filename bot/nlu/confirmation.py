@@ -1,0 +1,85 @@
+"""Explicit yes / no answers, decided by exact phrases, not by the classifier.
+
+``affirm`` and ``deny`` are set only when the whole message is one of the
+phrases in ``confirmation.yml`` (or a ``/affirm`` / ``/deny`` button, which
+Rasa parses before the pipeline). If the classifier guesses ``affirm`` or
+``deny`` for anything else, the guess is dropped for the next intent in its
+ranking: "yes, but where is this from?" must never confirm a deletion.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import yaml
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.stateless import StatelessComponent
+
+PHRASES_FILE = Path(__file__).with_name("confirmation.yml")
+AFFIRM = "affirm"
+DENY = "deny"
+ANSWER_INTENTS = (AFFIRM, DENY)
+
+_POLITE = re.compile(r"\b(please|pls|thanks|thank you|i'?m sure|im sure)\b")
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def _normalise(text: str) -> str:
+    text = " ".join(text.lower().replace("\u2019", "'").split())
+    text = _POLITE.sub(" ", text)
+    text = re.sub(r"[,!.]+", " ", text)
+    return " ".join(_EDGES.sub("", text).split())
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> Dict[str, frozenset]:
+    with PHRASES_FILE.open(encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    return {intent: frozenset(_normalise(p) for p in raw[intent]) for intent in ANSWER_INTENTS}
+
+
+def explicit_answer(text: Optional[str]) -> Optional[str]:
+    """``affirm`` or ``deny`` if the whole message is an explicit yes or no, else None."""
+    if not text:
+        return None
+    stripped = text.strip()
+    if stripped in (f"/{AFFIRM}", f"/{DENY}"):
+        return stripped[1:]
+    normalised = _normalise(stripped)
+    if not normalised:
+        return None
+    for intent in ANSWER_INTENTS:
+        if normalised in _phrases()[intent]:
+            return intent
+    return None
+
+
+def _without_answer_guesses(ranking: List[dict]) -> List[dict]:
+    return [r for r in ranking if r.get("name") not in ANSWER_INTENTS]
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class ExplicitAnswerClassifier(StatelessComponent):
+    """Sets ``affirm`` / ``deny`` only for explicit answers (see module docstring)."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            answer = explicit_answer(message.get("text"))
+            ranking = message.get("intent_ranking") or []
+            if answer is not None:
+                decided = {"name": answer, "confidence": 1.0}
+                message.set("intent", decided, add_to_output=True)
+                message.set("intent_ranking", [decided] + [r for r in ranking if r.get("name") != answer],
+                            add_to_output=True)
+                continue
+            intent = (message.get("intent") or {}).get("name")
+            if intent in ANSWER_INTENTS:
+                rest = _without_answer_guesses(ranking)
+                fallback = rest[0] if rest else {"name": "nlu_fallback", "confidence": 1.0}
+                message.set("intent", fallback, add_to_output=True)
+                message.set("intent_ranking", rest, add_to_output=True)
+        return messages
