@@ -8,12 +8,20 @@ call on this machine, a quarter of the Rasa server's time under load
 (profiled with py-spy, see bench/results/report.md). We validate against the
 very same schema with a validator built once (about 0.6 ms); invalid
 responses still raise the same ``ValidationError`` with Rasa's hint.
+
+The patch was written against one Rasa release and replaces a private
+method: on any other version it is not applied (a warning says so), since
+the method it replaces may have changed.
 """
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
+logger = logging.getLogger(__name__)
+
+WRITTEN_FOR_RASA = "3.6.21"
 _applied = False
 
 
@@ -43,11 +51,20 @@ def _validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
         raise error
 
 
-def apply() -> None:
+def apply(rasa_version: Optional[str] = None) -> bool:
+    """Patch Rasa if it is the version the patch was written for; returns
+    whether the patch is in place."""
     global _applied
     if _applied:
-        return
+        return True
+    if rasa_version is None:
+        from rasa.version import __version__ as rasa_version
+    if rasa_version != WRITTEN_FOR_RASA:
+        logger.warning("Rasa %s is not %s: the action-response validation patch is not applied.",
+                       rasa_version, WRITTEN_FOR_RASA)
+        return False
     from rasa.core.actions.action import RemoteAction
 
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
     _applied = True
+    return True

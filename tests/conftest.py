@@ -10,6 +10,15 @@ from tests.helpers.project import MODEL_PATH
 from tests.helpers.shared_assistant import SharedAssistant, shared_assistant
 
 
+def pytest_collection_modifyitems(items):
+    """Mark tests by what they use, so `make test-fast` can leave them out."""
+    for item in items:
+        if "parse" in item.fixturenames:
+            item.add_marker(pytest.mark.model)
+        if "assistant" in item.fixturenames:
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture(scope="session")
 def parse() -> Callable[[str], Dict[str, Any]]:
     """Parse a message with the trained model (the real NLU pipeline, in process)."""

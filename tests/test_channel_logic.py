@@ -102,6 +102,7 @@ def test_recent_events_in_memory_stay_bounded():
     assert run(events.first_time("d")) is False
 
 
+@pytest.mark.needs_redis
 def test_recent_events_in_redis_are_shared_between_servers():
     prefix = f"test:{uuid.uuid4().hex}:"
     config = {"type": "redis", "host": "127.0.0.1", "port": 6379, "db": 1}

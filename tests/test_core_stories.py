@@ -1,9 +1,13 @@
 """Test stories through the trained model: `rasa test core --fail-on-prediction-errors`."""
 from __future__ import annotations
 
+import pytest
+
 import subprocess
 
 from tests.helpers.project import MODEL_PATH, ROOT, TEST_OUTPUT, VENV_BIN
+
+pytestmark = pytest.mark.model
 
 
 def test_test_stories_pass_without_prediction_errors():

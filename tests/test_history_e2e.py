@@ -8,6 +8,8 @@ import pytest
 
 from tests.helpers.servers import send_rest
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture
 def server(assistant):

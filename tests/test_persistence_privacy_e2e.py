@@ -15,6 +15,8 @@ import pytest
 from tests.helpers.project import ROOT, TEST_OUTPUT
 from tests.helpers.servers import action_server, free_port, get, post_raw, rasa_server, send_rest
 
+pytestmark = pytest.mark.e2e
+
 
 def sqlite_stores(path) -> dict:
     return {"tracker_store": {"type": "bot.tracker_store.PrivacyAwareSQLTrackerStore", "dialect": "sqlite", "db": str(path)}}

@@ -17,6 +17,21 @@ def test_the_fix_is_in_place():
     assert RemoteAction._validate_action_result is rasa_patches._validate_action_result
 
 
+def test_the_patch_refuses_another_rasa_version(monkeypatch):
+    monkeypatch.setattr(rasa_patches, "_applied", False)
+    original = RemoteAction._validate_action_result
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", original)
+    assert rasa_patches.apply("3.6.20") is False and rasa_patches.apply("3.7.0") is False
+    assert rasa_patches._applied is False
+    assert rasa_patches.apply(rasa_patches.WRITTEN_FOR_RASA) is True
+
+
+def test_the_patch_was_written_for_the_pinned_rasa():
+    from rasa.version import __version__
+
+    assert __version__ == rasa_patches.WRITTEN_FOR_RASA
+
+
 def test_a_valid_response_passes():
     assert RemoteAction("action_x", None)._validate_action_result(VALID) is True
 

@@ -8,6 +8,8 @@ import json
 
 from tests.helpers.servers import REST_TEST_TOKEN, post_raw, send_rest
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture
 def server(assistant):

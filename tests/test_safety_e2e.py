@@ -4,11 +4,14 @@ middle of the walk-through; hard input gets a clear reply and nothing crashes.""
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 
 from tests.helpers.servers import send_rest
 from tests.test_safety_net import CRISIS_MESSAGES, URGENT
+
+pytestmark = pytest.mark.e2e
 
 URGENT_REPLY = "Please get medical help now"
 CRISIS_REPLY = "116 123"
@@ -62,11 +65,22 @@ def test_distress_gets_warmth_and_not_your_fault(server):
     assert "This is not your fault" in texts(replies)
 
 
+# A dose in any spelling: "75mg", "75 mg", "5,000 IU", "0.4 mg", "2 x 20mg", "mg".
+DOSE = re.compile(r"\b\d[\d.,]*\s*(mg|mcg|µg|micrograms?|milligrams?|g|iu|units?|ml)\b|\bmg\b", re.IGNORECASE)
+
+
+def test_the_dose_check_finds_doses_in_any_spelling():
+    for text in ["take 75mg daily", "75 mg", "5,000 IU", "0.4 mg of folic acid", "2 x 20mg", "a few mg"]:
+        assert DOSE.search(text), text
+    for text in ["ask your specialist", "aspirin is sometimes used", "in 2023 the RCOG said", "10 weeks"]:
+        assert not DOSE.search(text), text
+
+
 def test_medicine_question_gets_no_yes_and_no_dose(server):
     replies = send_rest(server, new_sender("medicine"), "should I take progesterone")
     reply = texts(replies)
     assert "specialist" in reply and "bleeding in early pregnancy" in reply
-    assert "mg" not in reply.lower().split()
+    assert not DOSE.search(reply), DOSE.search(reply)
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from tests.helpers.project import TEST_OUTPUT
 from tests.helpers.servers import action_server, rasa_server, send_rest
 
+pytestmark = [pytest.mark.e2e, pytest.mark.needs_postgres, pytest.mark.needs_redis]
+
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 ROUNDS = 8
 QUESTIONS = ["what is RIF", "what is RM", "what causes RIF", "how is RM treated", "what is PGT",

@@ -15,6 +15,8 @@ from tests.helpers.project import ROOT, faq_answers
 from tests.helpers.servers import post_raw
 from tests.helpers.shared_assistant import TELEGRAM_SECRET, TELEGRAM_TOKEN
 
+pytestmark = pytest.mark.e2e
+
 TOKEN = TELEGRAM_TOKEN
 SECRET = TELEGRAM_SECRET
 WEBHOOK = "/webhooks/telegram/webhook"

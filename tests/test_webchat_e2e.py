@@ -16,6 +16,8 @@ from tests.helpers.project import TEST_OUTPUT, faq_answers
 from tests.helpers.servers import get
 from tests.helpers.shared_assistant import CLINIC_ORIGIN
 
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # As root in a closed network: no sandbox, and no background calls to Google.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -4,7 +4,8 @@ Rasa parses ``/intent`` payloads, but not retrieval intents such as
 ``/faq/rif_vs_rm``: its RegexMessageHandler warns and leaves the text to the
 classifiers. FAQ buttons must answer the topic they name, so this component
 (placed after the classifiers) sets intent ``faq`` and the response-selector
-prediction for a known key with full confidence.
+prediction for a known key with full confidence. An unknown key gets
+``nlu_fallback``: a button that names no topic is never guessed into one.
 """
 from __future__ import annotations
 
@@ -105,9 +106,14 @@ class FaqButtonPayloadResolver(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            key = parse_faq_payload(message.get("text"), self._known_keys)
+            text = message.get("text")
+            key = parse_faq_payload(text, self._known_keys)
             if key is not None:
                 self._set_faq_prediction(message, key)
+            elif text and _PAYLOAD_PATTERN.match(text):
+                fallback = {"name": "nlu_fallback", "confidence": 1.0}
+                message.set("intent", fallback, add_to_output=True)
+                message.set("intent_ranking", [fallback], add_to_output=True)
         return messages
 
     def _set_faq_prediction(self, message: Message, key: str) -> None:
