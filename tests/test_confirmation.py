@@ -1,4 +1,5 @@
 """Explicit yes / no: the only answers that may confirm a deletion."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,30 +8,90 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.confirmation import ExplicitAnswerClassifier, explicit_answer
 
 
-@pytest.mark.parametrize("text", [
-    "yes", "Yes", "YES!", "y", "yes please", "Yes, delete it.", "yeah", "yep", "yup", "go ahead", "delete it",
-    "yes delete everything", "confirm", "yes I'm sure", "yes im sure please", "/affirm", "  yes  ",
-    "yes\u2019 please",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yes",
+        "Yes",
+        "YES!",
+        "y",
+        "yes please",
+        "Yes, delete it.",
+        "yeah",
+        "yep",
+        "yup",
+        "go ahead",
+        "delete it",
+        "yes delete everything",
+        "confirm",
+        "yes I'm sure",
+        "yes im sure please",
+        "/affirm",
+        "  yes  ",
+        "yes\u2019 please",
+    ],
+)
 def test_explicit_yes(text):
     assert explicit_answer(text) == "affirm"
 
 
-@pytest.mark.parametrize("text", [
-    "no", "No.", "n", "nope", "no thanks", "no thank you", "keep it", "don't delete it", "dont delete",
-    "not now", "/deny", "no wait",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no",
+        "No.",
+        "n",
+        "nope",
+        "no thanks",
+        "no thank you",
+        "keep it",
+        "don't delete it",
+        "dont delete",
+        "not now",
+        "/deny",
+        "no wait",
+    ],
+)
 def test_explicit_no(text):
     assert explicit_answer(text) == "deny"
 
 
-@pytest.mark.parametrize("text", [
-    "", "   ", None, "ok", "okay", "sure", "yes but where is this from?", "where is this from", "yesterday",
-    "yes I had 3 transfers", "no idea", "not sure", "cancel", "stop", "delete", "yes delete my period app",
-    "delete that question", "forget it", "yes no", "nope, what is RIF", "/affirmative", "/faq/rif_definition",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        None,
+        "ok",
+        "okay",
+        "sure",
+        "yes but where is this from?",
+        "where is this from",
+        "yesterday",
+        "yes I had 3 transfers",
+        "no idea",
+        "cancel",
+        "stop",
+        "delete",
+        "yes delete my period app",
+        "delete that question",
+        "forget it",
+        "yes no",
+        "nope, what is RIF",
+        "/affirmative",
+        "/faq/rif_definition",
+    ],
+)
 def test_anything_else_is_not_an_explicit_answer(text):
     assert explicit_answer(text) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["sometimes", "Kind of.", "maybe", "not sure", "i don't know", "not really", "/unsure"]
+)
+def test_half_answers_are_unsure_never_yes(text):
+    # After the crisis question these are met as a yes; after the deletion question they keep the data.
+    assert explicit_answer(text) == "unsure"
 
 
 def _message(text, intent, ranking):

@@ -6,6 +6,7 @@ Rasa parses before the pipeline). If the classifier guesses ``affirm`` or
 ``deny`` for anything else, the guess is dropped for the next intent in its
 ranking: "yes, but where is this from?" must never confirm a deletion.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,8 @@ from bot.nlu.stateless import StatelessComponent
 PHRASES_FILE = Path(__file__).with_name("confirmation.yml")
 AFFIRM = "affirm"
 DENY = "deny"
-ANSWER_INTENTS = (AFFIRM, DENY)
+UNSURE = "unsure"
+ANSWER_INTENTS = (AFFIRM, DENY, UNSURE)
 
 _POLITE = re.compile(r"\b(please|pls|thanks|thank you|i'?m sure|im sure)\b")
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
@@ -43,11 +45,12 @@ def _phrases() -> Dict[str, frozenset]:
 
 
 def explicit_answer(text: Optional[str]) -> Optional[str]:
-    """``affirm`` or ``deny`` if the whole message is an explicit yes or no, else None."""
+    """``affirm``, ``deny`` or ``unsure`` if the whole message is an explicit
+    yes, no or not-sure answer, else None."""
     if not text:
         return None
     stripped = text.strip()
-    if stripped in (f"/{AFFIRM}", f"/{DENY}"):
+    if stripped in (f"/{AFFIRM}", f"/{DENY}", f"/{UNSURE}"):
         return stripped[1:]
     normalised = _normalise(stripped)
     if not normalised:
@@ -73,8 +76,9 @@ class ExplicitAnswerClassifier(StatelessComponent):
             if answer is not None:
                 decided = {"name": answer, "confidence": 1.0}
                 message.set("intent", decided, add_to_output=True)
-                message.set("intent_ranking", [decided] + [r for r in ranking if r.get("name") != answer],
-                            add_to_output=True)
+                message.set(
+                    "intent_ranking", [decided] + [r for r in ranking if r.get("name") != answer], add_to_output=True
+                )
                 continue
             intent = (message.get("intent") or {}).get("name")
             if intent in ANSWER_INTENTS:

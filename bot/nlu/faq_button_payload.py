@@ -7,6 +7,7 @@ classifiers. FAQ buttons must answer the topic they name, so this component
 prediction for a known key with full confidence. An unknown key gets
 ``nlu_fallback``: a button that names no topic is never guessed into one.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,9 +28,7 @@ _KEYS_FILE = "faq_keys.json"
 
 # Rasa's own handler still sees these payloads first and warns that it cannot
 # parse them; that is expected, since this component resolves them.
-warnings.filterwarnings(
-    "ignore", message=r"Failed to parse arguments in line '/faq/", category=UserWarning
-)
+warnings.filterwarnings("ignore", message=r"Failed to parse arguments in line '/faq/", category=UserWarning)
 
 
 def parse_faq_payload(text: Optional[str], known_keys: frozenset) -> Optional[str]:
@@ -45,12 +44,10 @@ def parse_faq_payload(text: Optional[str], known_keys: frozenset) -> Optional[st
 def faq_keys_from_responses(response_names: List[str]) -> List[str]:
     """Keys of the ``utter_faq/<key>`` responses."""
     prefix = f"utter_{RETRIEVAL_INTENT}/"
-    return sorted(name[len(prefix):] for name in response_names if name.startswith(prefix))
+    return sorted(name[len(prefix) :] for name in response_names if name.startswith(prefix))
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class FaqButtonPayloadResolver(GraphComponent):
     """Sets intent and response selection for ``/faq/<key>`` button payloads."""
 

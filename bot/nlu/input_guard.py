@@ -3,6 +3,7 @@ reply instead of a guess: empty, very long, markup, emoji only, or another
 language. The component marks such messages with intent ``unusable_input``
 and an ``input_issue`` entity, whose value picks the reply variation.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,6 +16,9 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.stateless import StatelessComponent
 
 MAX_MESSAGE_CHARS = 2000
+# What the safety net reads of a longer message (100 KB takes it ~30 ms).
+MAX_SAFETY_CHARS = 100_000
+UNTRIMMED_TEXT = "untrimmed_text"
 
 EMPTY = "empty"
 TOO_LONG = "too_long"
@@ -28,18 +32,100 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # Frequent words of other languages that English messages rarely use.
 _FOREIGN_WORDS = {
     # Spanish, Portuguese, Italian, French, German, Dutch, Polish, Turkish
-    "hola", "necesito", "ayuda", "tengo", "estoy", "aborto", "embarazo", "que", "por", "favor", "gracias",
-    "olá", "preciso", "gravidez", "obrigado", "obrigada", "estou", "não",
-    "ciao", "ho", "bisogno", "aiuto", "gravidanza", "sono", "grazie",
-    "bonjour", "je", "suis", "j'ai", "fausse", "couche", "enceinte", "merci", "aide", "besoin", "avec", "pas",
-    "hallo", "ich", "brauche", "hilfe", "fehlgeburt", "schwanger", "danke", "nicht", "bin", "habe", "und",
-    "hoi", "heb", "nodig", "zwanger", "miskraam", "bedankt",
-    "dzień", "dobry", "pomocy", "poronienie", "ciąża", "dziękuję",
-    "merhaba", "yardım", "hamile", "teşekkürler",
+    "hola",
+    "necesito",
+    "ayuda",
+    "tengo",
+    "estoy",
+    "aborto",
+    "embarazo",
+    "que",
+    "por",
+    "favor",
+    "gracias",
+    "olá",
+    "preciso",
+    "gravidez",
+    "obrigado",
+    "obrigada",
+    "estou",
+    "não",
+    "ciao",
+    "ho",
+    "bisogno",
+    "aiuto",
+    "gravidanza",
+    "sono",
+    "grazie",
+    "bonjour",
+    "je",
+    "suis",
+    "j'ai",
+    "fausse",
+    "couche",
+    "enceinte",
+    "merci",
+    "aide",
+    "besoin",
+    "avec",
+    "pas",
+    "hallo",
+    "ich",
+    "brauche",
+    "hilfe",
+    "fehlgeburt",
+    "schwanger",
+    "danke",
+    "nicht",
+    "bin",
+    "habe",
+    "und",
+    "hoi",
+    "heb",
+    "nodig",
+    "zwanger",
+    "miskraam",
+    "bedankt",
+    "dzień",
+    "dobry",
+    "pomocy",
+    "poronienie",
+    "ciąża",
+    "dziękuję",
+    "merhaba",
+    "yardım",
+    "hamile",
+    "teşekkürler",
 }
 _ENGLISH_HINTS = {
-    "i", "the", "a", "is", "my", "what", "how", "and", "to", "it", "of", "in", "do", "can", "you",
-    "have", "had", "rif", "ivf", "rm", "hi", "hello", "help", "me", "am", "are", "why", "should",
+    "i",
+    "the",
+    "a",
+    "is",
+    "my",
+    "what",
+    "how",
+    "and",
+    "to",
+    "it",
+    "of",
+    "in",
+    "do",
+    "can",
+    "you",
+    "have",
+    "had",
+    "rif",
+    "ivf",
+    "rm",
+    "hi",
+    "hello",
+    "help",
+    "me",
+    "am",
+    "are",
+    "why",
+    "should",
 }
 
 
@@ -95,6 +181,8 @@ class LongInputTrimmer(StatelessComponent):
             text = message.get("text") or ""
             if len(text) > MAX_MESSAGE_CHARS:
                 message.set(ORIGINAL_LENGTH, len(text))
+                # The safety net still reads all of it (a crisis line may come late).
+                message.set(UNTRIMMED_TEXT, text[:MAX_SAFETY_CHARS])
                 message.set("text", text[:MAX_MESSAGE_CHARS])
         return messages
 
@@ -102,7 +190,6 @@ class LongInputTrimmer(StatelessComponent):
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class InputGuard(StatelessComponent):
     """Sets intent ``unusable_input`` and entity ``input_issue`` for unreadable input."""
-
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -115,8 +202,14 @@ class InputGuard(StatelessComponent):
             intent = {"name": "unusable_input", "confidence": 1.0}
             message.set("intent", intent, add_to_output=True)
             message.set("intent_ranking", [intent], add_to_output=True)
-            entity = {"entity": "input_issue", "value": issue, "start": 0, "end": 0,
-                      "confidence_entity": 1.0, "extractor": "InputGuard"}
+            entity = {
+                "entity": "input_issue",
+                "value": issue,
+                "start": 0,
+                "end": 0,
+                "confidence_entity": 1.0,
+                "extractor": "InputGuard",
+            }
             kept = [e for e in message.get("entities") or [] if e.get("entity") != "input_issue"]
             message.set("entities", kept + [entity], add_to_output=True)
         return messages

@@ -1,4 +1,5 @@
 """Base for our NLU components that learn nothing from training data."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, Text
@@ -13,8 +14,13 @@ class StatelessComponent(GraphComponent):
     """Creates itself without config or storage and passes training data through."""
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "StatelessComponent":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "StatelessComponent":
         return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -1,0 +1,89 @@
+"""The trained model on messages written the way patients write
+(tests/nlu/real_voice.yml): FAQ top-1, behaviours, safety recall and false
+alarms, per measure and per tag. Figures are printed and written to
+test-output/nlu_real_voice.json; `make bench` reports them too."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench.real_voice import Case, judge, load_cases, mix, predicted_label, score
+from tests.helpers.project import TEST_OUTPUT, normalise, training_examples
+
+# Floors that fail the test (the issue's targets are higher: FAQ 85%,
+# behaviours 85%, false alarms <= 2%; they are printed, not enforced).
+MIN_FAQ_TOP1 = 0.80
+MIN_BEHAVIOURS = 0.80
+MIN_SAFETY_RECALL = 1.0
+
+MINIMUMS = {
+    "total": 200,
+    "longer_than_40_words": 80,
+    "tag:jargon": 40,
+    "tag:typos": 30,
+    "tag:multi_question": 20,
+    "safety:crisis": 25,
+    "safety:urgent": 20,
+    "intent:express_distress": 20,
+    "intent:start_assessment": 15,
+    "safety:none": 20,
+}
+
+
+def test_the_set_has_the_mix_it_promises():
+    counts = mix(load_cases())
+    short = {kind: (counts[kind], minimum) for kind, minimum in MINIMUMS.items() if counts[kind] < minimum}
+    assert short == {}
+    crisis = [c for c in load_cases() if c.safety == "crisis"]
+    assert sum(bool({"indirect", "buried"} & set(c.tags)) for c in crisis) >= 15
+
+
+def test_no_real_voice_message_is_in_the_training_data():
+    trained = {normalise(e) for examples in training_examples().values() for e in examples}
+    assert [c.text for c in load_cases() if normalise(c.text) in trained] == []
+
+
+def test_judging_rules():
+    assert judge(Case("x", safety="crisis"), "crisis_check")["crisis_recall"][0]
+    assert not judge(Case("x", safety="crisis"), "express_distress")["crisis_recall"][0]
+    assert judge(Case("x", safety="same_day"), "urgent_symptoms")["same_day_recall"][0]
+    assert not judge(Case("x", safety="none"), "urgent_symptoms")["no_false_alarm"][0]
+    assert judge(Case("x", intent="out_of_scope"), "nlu_fallback")["behaviours"][0]
+    assert judge(Case("x", faq=("pgt", "rif_tests")), "faq/rif_tests")["faq_top1"][0]
+
+
+def test_model_understands_real_voice(parse, capsys):
+    cases = load_cases()
+    predictions = [predicted_label(parse(case.text)) for case in cases]
+    figures = score(cases, predictions)
+    TEST_OUTPUT.mkdir(exist_ok=True)
+    (TEST_OUTPUT / "nlu_real_voice.json").write_text(json.dumps(figures, indent=2))
+    measures = figures["measures"]
+    with capsys.disabled():
+        print(f"\nreal-voice NLU ({figures['cases']} messages):")
+        for name, m in measures.items():
+            print(f"  {name:16s} {m['passed']}/{m['total']} = {m['rate']:.1%}")
+        print(
+            f"  safety recall (crisis + urgent) {figures['safety_recall']:.1%}; "
+            f"false alarms on must-not cases {figures['false_alarm_rate']:.1%}"
+        )
+        print("  by tag: " + ", ".join(f"{t} {v['rate']:.0%} of {v['total']}" for t, v in figures["by_tag"].items()))
+        for name, misses in figures["misses"].items():
+            for miss in misses:
+                print(f"  miss [{name}] expected {miss['expected']}, got {miss['predicted']}: {miss['text'][:90]!r}")
+    assert figures["safety_recall"] >= MIN_SAFETY_RECALL
+    assert measures["faq_top1"]["rate"] >= MIN_FAQ_TOP1
+    assert measures["behaviours"]["rate"] >= MIN_BEHAVIOURS
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in load_cases() if c.safety in ("crisis", "urgent")], ids=lambda c: c.text[:40]
+)
+def test_every_crisis_and_urgent_message_is_caught_by_the_safety_net_alone(case):
+    # The safety net must not depend on the classifier.
+    from bot.nlu.safety_net import detect_safety_intent
+
+    found = detect_safety_intent(case.text)
+    assert found in ({"crisis", "crisis_check"} if case.safety == "crisis" else {"urgent_symptoms"}), found
