@@ -15,11 +15,13 @@ export RASA_TELEMETRY_ENABLED := false
 
 PYTEST_ARGS ?=
 
-.PHONY: help setup run shell train test bench telegram-webhook purge lock clean
+.PHONY: help setup run shell train test test-fast lint formatter bench telegram-webhook purge lock clean
 
 help:
 	@echo "make run     set up (venv, deps, spaCy pipeline, model) and start the action + Rasa servers"
-	@echo "make test    set up, then run the whole test suite"
+	@echo "make test    set up, then lint and run the whole test suite"
+	@echo "make test-fast   unit and table tests only: no trained model, servers or browser (< 2 min)"
+	@echo "make lint    ruff: lint and format check;  make formatter: ruff format + fixes"
 	@echo "make shell   set up, then chat in the terminal"
 	@echo "make bench   benchmarks: accuracy vs baselines, latency, throughput, memory, training (~25 min)"
 	@echo "make train   train the model now, even if nothing changed"
@@ -43,7 +45,23 @@ train:
 
 test:
 	@scripts/setup.sh test
+	@$(MAKE) --no-print-directory lint
 	@.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+# No training, no servers, no browser: what a change to plain code needs first.
+FAST_MARKERS := not e2e and not model and not browser
+test-fast:
+	@scripts/setup.sh spacy
+	@.venv/bin/python -m pytest -m "$(FAST_MARKERS)" $(PYTEST_ARGS)
+
+LINT_PATHS := actions bot bench tests scripts
+lint:
+	@scripts/setup.sh venv >/dev/null
+	@.venv/bin/ruff check $(LINT_PATHS) && .venv/bin/ruff format --check $(LINT_PATHS)
+
+formatter:
+	@scripts/setup.sh venv >/dev/null
+	@.venv/bin/ruff check --fix $(LINT_PATHS) && .venv/bin/ruff format $(LINT_PATHS)
 
 # Benchmarks against the real servers: bench/results/{latest.json,report.md,latency.png}.
 # BENCH_ARGS="--quick" for shorter load runs, "--skip-training" to reuse the last training times.

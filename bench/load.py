@@ -4,6 +4,7 @@ Simulated users each play conversations from the realistic mix
 (bench/workload.py), one message at a time: send, wait for the reply,
 think (2 s in the paced runs, none in the closed-loop runs), send again.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -126,8 +127,13 @@ async def first_answer_seconds(base_url: str, since: float) -> float:
     async with aiohttp.ClientSession() as session:
         while True:
             samples = Samples()
-            await _send(session, f"{base_url}/webhooks/rest/webhook", f"bench-start-{uuid.uuid4().hex[:8]}",
-                        "what is RIF", samples)
+            await _send(
+                session,
+                f"{base_url}/webhooks/rest/webhook",
+                f"bench-start-{uuid.uuid4().hex[:8]}",
+                "what is RIF",
+                samples,
+            )
             if samples.latencies_ms:
                 return time.monotonic() - since
             await asyncio.sleep(0.05)

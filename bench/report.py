@@ -1,4 +1,5 @@
 """Write the results: JSON (everything), a short Markdown report, a latency plot."""
+
 from __future__ import annotations
 
 import copy
@@ -40,10 +41,13 @@ def plot_latency(results: Dict[str, Any], path: Path) -> None:
     levels = list(paced)
     width = 0.25
     for offset, key in enumerate(("p50_ms", "p95_ms", "p99_ms")):
-        bars.bar([i + (offset - 1) * width for i in range(len(levels))],
-                 [paced[level][key] or 0 for level in levels], width, label=key.replace("_ms", ""))
-    bars.axhline(results["load"]["parse_floor"]["p50_ms"], color="black", linestyle=":",
-                 label="NLU parse alone (p50)")
+        bars.bar(
+            [i + (offset - 1) * width for i in range(len(levels))],
+            [paced[level][key] or 0 for level in levels],
+            width,
+            label=key.replace("_ms", ""),
+        )
+    bars.axhline(results["load"]["parse_floor"]["p50_ms"], color="black", linestyle=":", label="NLU parse alone (p50)")
     bars.set_xticks(range(len(levels)), [f"{level} users" for level in levels])
     bars.set_ylabel("ms")
     bars.set_title("Percentiles by concurrency")
@@ -68,10 +72,15 @@ def markdown(results: Dict[str, Any]) -> str:
         "| --- | --- | --- | --- |",
     ]
     for name, verdict in results["targets"].items():
-        comparison = "≥" if name in ("faq_accuracy_points_above_tfidf", "saturation_messages_per_second") else (
-            "=" if name == "errors_at_50_users" else "<")
-        lines.append(f"| {TARGET_NAMES[name]} | {verdict['value']} | {comparison} {verdict['target']} | "
-                     f"{'yes' if verdict['met'] else '**no**'} |")
+        comparison = (
+            "≥"
+            if name in ("faq_accuracy_points_above_tfidf", "saturation_messages_per_second")
+            else ("=" if name == "errors_at_50_users" else "<")
+        )
+        lines.append(
+            f"| {TARGET_NAMES[name]} | {verdict['value']} | {comparison} {verdict['target']} | "
+            f"{'yes' if verdict['met'] else '**no**'} |"
+        )
     lines += [
         "",
         "## Understanding (held-out set, same training data for all three)",
@@ -81,18 +90,26 @@ def markdown(results: Dict[str, Any]) -> str:
         "| model | FAQ top-1 accuracy | FAQ macro-F1 | out-of-scope rejected |",
         "| --- | --- | --- | --- |",
     ]
-    names = {"ours": "ours (config.yml)", "tfidf_logreg": "TF-IDF + logistic regression",
-             "rasa_init": "`rasa init` default pipeline"}
+    names = {
+        "ours": "ours (config.yml)",
+        "tfidf_logreg": "TF-IDF + logistic regression",
+        "rasa_init": "`rasa init` default pipeline",
+    }
     for key, label in names.items():
         scored = u[key]
-        lines.append(f"| {label} | {scored['faq_correct']}/{scored['faq_total']} = {scored['faq_accuracy']:.1%} | "
-                     f"{scored['faq_macro_f1']:.3f} | {scored['out_of_scope_rejected']}/{scored['out_of_scope_total']}"
-                     f" = {scored['out_of_scope_rejection']:.0%} |")
+        lines.append(
+            f"| {label} | {scored['faq_correct']}/{scored['faq_total']} = {scored['faq_accuracy']:.1%} | "
+            f"{scored['faq_macro_f1']:.3f} | {scored['out_of_scope_rejected']}/{scored['out_of_scope_total']}"
+            f" = {scored['out_of_scope_rejection']:.0%} |"
+        )
     lines += ["", "Our misses (true → predicted):", ""]
     lines += [f"- {pair} ×{count}" for pair, count in u["ours"]["confusions"].items()] or ["- none"]
     if u["ours"]["out_of_scope_accepted_as"]:
-        lines += ["", "Out-of-scope messages we accepted, as: " + ", ".join(
-            f"{label} ×{count}" for label, count in u["ours"]["out_of_scope_accepted_as"].items())]
+        lines += [
+            "",
+            "Out-of-scope messages we accepted, as: "
+            + ", ".join(f"{label} ×{count}" for label, count in u["ours"]["out_of_scope_accepted_as"].items()),
+        ]
     lines += [
         "",
         "## Latency and throughput (REST, both servers as `make run` starts them)",
@@ -107,8 +124,10 @@ def markdown(results: Dict[str, Any]) -> str:
     ]
     for kind, label in (("paced", "paced"), ("closed_loop", "closed loop")):
         for users, run in load[kind].items():
-            lines.append(f"| {users} users, {label} | {run['messages']} | {run['errors']} | {_ms(run['p50_ms'])} | "
-                         f"{_ms(run['p95_ms'])} | {_ms(run['p99_ms'])} | {run['messages_per_second']} |")
+            lines.append(
+                f"| {users} users, {label} | {run['messages']} | {run['errors']} | {_ms(run['p50_ms'])} | "
+                f"{_ms(run['p95_ms'])} | {_ms(run['p99_ms'])} | {run['messages_per_second']} |"
+            )
     floor = load["parse_floor"]
     lines += [
         f"| NLU parse alone (`/model/parse`) | {floor['messages']} | {floor['errors']} | {_ms(floor['p50_ms'])} | "
@@ -138,9 +157,11 @@ def markdown(results: Dict[str, Any]) -> str:
 def _training_line(training: Dict[str, Any]) -> str:
     if training.get("skipped"):
         return "- Training: not measured in this run (`--skip-training`)."
-    line = (f"- Training: {training['from_scratch_seconds']} s from scratch (empty cache); "
-            f"{training['after_one_faq_answer_changed_seconds']} s after changing one FAQ answer "
-            f"(`{training['changed_answer']}`)")
+    line = (
+        f"- Training: {training['from_scratch_seconds']} s from scratch (empty cache); "
+        f"{training['after_one_faq_answer_changed_seconds']} s after changing one FAQ answer "
+        f"(`{training['changed_answer']}`)"
+    )
     return line + (f", times reused from the run of {training['reused_from']}." if training.get("reused_from") else ".")
 
 

@@ -1,4 +1,5 @@
 """Resources: peak memory of the servers, model size, training times."""
+
 from __future__ import annotations
 
 import os
@@ -27,9 +28,25 @@ def _train(data_dir: Path, out_dir: Path, cache_dir: Path, name: str, rasa_bin: 
     env = dict(os.environ, RASA_CACHE_DIRECTORY=str(cache_dir), PYTHONPATH=str(ROOT))
     started = time.monotonic()
     subprocess.run(
-        [str(rasa_bin), "train", "--data", str(data_dir), "--config", str(ROOT / "config.yml"),
-         "--domain", str(ROOT / "domain.yml"), "--out", str(out_dir), "--fixed-model-name", name],
-        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(rasa_bin),
+            "train",
+            "--data",
+            str(data_dir),
+            "--config",
+            str(ROOT / "config.yml"),
+            "--domain",
+            str(ROOT / "domain.yml"),
+            "--out",
+            str(out_dir),
+            "--fixed-model-name",
+            name,
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     return time.monotonic() - started
 

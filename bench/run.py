@@ -5,6 +5,7 @@ bench/results/latest.json, bench/results/report.md and bench/results/latency.png
   python -m bench.run --skip-training keep the training times of the last run (if any)
   python -m bench.run --quick         shorter load runs, for trying changes
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,8 +54,9 @@ def machine() -> Dict[str, Any]:
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "platform": platform.platform(),
-        "git_commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                     text=True).stdout.strip(),
+        "git_commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip(),
         "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
     }
 
@@ -78,17 +80,26 @@ def _load_benchmarks(paced_seconds: float, closed_seconds: float) -> Dict[str, A
     processes: List[Any] = []
     results: Dict[str, Any] = {"paced": {}, "closed_loop": {}}
     with tempfile.TemporaryDirectory() as tmp:
-        stores = {"tracker_store": {"type": "bot.tracker_store.PrivacyAwareSQLTrackerStore", "dialect": "sqlite",
-                                    "db": str(Path(tmp) / "conversations.db")}}
+        stores = {
+            "tracker_store": {
+                "type": "bot.tracker_store.PrivacyAwareSQLTrackerStore",
+                "dialect": "sqlite",
+                "db": str(Path(tmp) / "conversations.db"),
+            }
+        }
         with action_server(processes=processes) as actions_url:
             started = time.monotonic()
-            with rasa_server(action_endpoint=actions_url, stores=stores, extra_args=["--enable-api"],
-                             processes=processes) as base_url:
+            with rasa_server(
+                action_endpoint=actions_url, stores=stores, extra_args=["--enable-api"], processes=processes
+            ) as base_url:
                 results["start_to_first_answer_seconds"] = round(
-                    asyncio.run(load.first_answer_seconds(base_url, started)), 2)
+                    asyncio.run(load.first_answer_seconds(base_url, started)), 2
+                )
                 log(f"first answer {results['start_to_first_answer_seconds']} s after start")
-                results["memory_after_start_mb"] = {"rasa_server": resources.peak_rss_mb(processes[1].pid),
-                                                    "action_server": resources.peak_rss_mb(processes[0].pid)}
+                results["memory_after_start_mb"] = {
+                    "rasa_server": resources.peak_rss_mb(processes[1].pid),
+                    "action_server": resources.peak_rss_mb(processes[0].pid),
+                }
                 floor = asyncio.run(load.parse_floor(base_url, 300))
                 results["parse_floor"] = load.summary(floor)
                 log(f"parse floor p50 {results['parse_floor']['p50_ms']:.1f} ms")
@@ -101,16 +112,21 @@ def _load_benchmarks(paced_seconds: float, closed_seconds: float) -> Dict[str, A
                     samples = asyncio.run(load.run_users(base_url, users, closed_seconds, 0.0))
                     results["closed_loop"][str(users)] = load.summary(samples)
                     log(f"{users} users, closed loop: {_short(results['closed_loop'][str(users)])}")
-                results["peak_memory_mb"] = {"rasa_server": resources.peak_rss_mb(processes[1].pid),
-                                             "action_server": resources.peak_rss_mb(processes[0].pid)}
+                results["peak_memory_mb"] = {
+                    "rasa_server": resources.peak_rss_mb(processes[1].pid),
+                    "action_server": resources.peak_rss_mb(processes[0].pid),
+                }
     results["saturation_messages_per_second"] = max(
-        run["messages_per_second"] or 0 for run in results["closed_loop"].values())
+        run["messages_per_second"] or 0 for run in results["closed_loop"].values()
+    )
     return results
 
 
 def _short(summary: Dict[str, Any]) -> str:
-    return (f"{summary['messages']} msgs, {summary['errors']} errors, p50 {summary['p50_ms']:.0f} ms, "
-            f"p95 {summary['p95_ms']:.0f} ms, p99 {summary['p99_ms']:.0f} ms, {summary['messages_per_second']} msg/s")
+    return (
+        f"{summary['messages']} msgs, {summary['errors']} errors, p50 {summary['p50_ms']:.0f} ms, "
+        f"p95 {summary['p95_ms']:.0f} ms, p99 {summary['p99_ms']:.0f} ms, {summary['messages_per_second']} msg/s"
+    )
 
 
 def verdicts(results: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
@@ -127,9 +143,11 @@ def verdicts(results: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
     higher_is_better = {"faq_accuracy_points_above_tfidf", "saturation_messages_per_second"}
     return {
         name: {
-            "value": round(value, 2), "target": TARGETS[name],
-            "met": value >= TARGETS[name] if name in higher_is_better else (
-                value <= TARGETS[name] if name == "errors_at_50_users" else value < TARGETS[name]),
+            "value": round(value, 2),
+            "target": TARGETS[name],
+            "met": value >= TARGETS[name]
+            if name in higher_is_better
+            else (value <= TARGETS[name] if name == "errors_at_50_users" else value < TARGETS[name]),
         }
         for name, value in figures.items()
     }
@@ -155,8 +173,10 @@ def main(argv: List[str]) -> int:
     results["understanding"]["rasa_init"]["training_seconds"] = round(init_seconds, 1)
     for name in ("ours", "tfidf_logreg", "rasa_init"):
         scored = results["understanding"][name]
-        log(f"{name}: FAQ accuracy {scored['faq_accuracy']:.1%}, macro-F1 {scored['faq_macro_f1']:.3f}, "
-            f"out-of-scope rejected {scored['out_of_scope_rejection']:.0%}")
+        log(
+            f"{name}: FAQ accuracy {scored['faq_accuracy']:.1%}, macro-F1 {scored['faq_macro_f1']:.3f}, "
+            f"out-of-scope rejected {scored['out_of_scope_rejection']:.0%}"
+        )
 
     paced, closed = (20.0, 10.0) if args.quick else (60.0, 20.0)
     results["load"] = load_benchmarks(paced, closed)
@@ -165,8 +185,11 @@ def main(argv: List[str]) -> int:
     results["load"]["closed_loop_seconds_per_level"] = closed
 
     if args.skip_training:
-        results["training"] = ({**previous["training"], "reused_from": previous["machine"]["date"]}
-                               if previous.get("training", {}).get("from_scratch_seconds") else {"skipped": True})
+        results["training"] = (
+            {**previous["training"], "reused_from": previous["machine"]["date"]}
+            if previous.get("training", {}).get("from_scratch_seconds")
+            else {"skipped": True}
+        )
     else:
         log("training our model from scratch (empty cache), then after changing one FAQ answer")
         with tempfile.TemporaryDirectory() as tmp:

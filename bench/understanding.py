@@ -1,6 +1,7 @@
 """Understanding: the held-out NLU set through three models trained on the
 same data (data/nlu): ours, a TF-IDF + logistic regression baseline, and
 Rasa's default `rasa init` pipeline."""
+
 from __future__ import annotations
 
 import asyncio
@@ -38,8 +39,8 @@ def is_faq(label: str) -> bool:
 def score(truth: List[str], predicted: List[str]) -> Dict[str, object]:
     """FAQ top-1 accuracy and macro-F1 over FAQ keys, out-of-scope rejection,
     and the confusions (true -> predicted) among the misses."""
-    faq_pairs = [(t, p) for t, p in zip(truth, predicted) if is_faq(t)]
-    oos_pairs = [(t, p) for t, p in zip(truth, predicted) if t == "out_of_scope"]
+    faq_pairs = [(t, p) for t, p in zip(truth, predicted, strict=True) if is_faq(t)]
+    oos_pairs = [(t, p) for t, p in zip(truth, predicted, strict=True) if t == "out_of_scope"]
     faq_labels = sorted({t for t, _ in faq_pairs})
     confusions = Counter(f"{t} -> {p}" for t, p in faq_pairs if t != p)
     oos_misses = Counter(p for _, p in oos_pairs if p not in REJECTED)
@@ -47,8 +48,9 @@ def score(truth: List[str], predicted: List[str]) -> Dict[str, object]:
         "faq_total": len(faq_pairs),
         "faq_correct": sum(t == p for t, p in faq_pairs),
         "faq_accuracy": sum(t == p for t, p in faq_pairs) / len(faq_pairs),
-        "faq_macro_f1": f1_score([t for t, _ in faq_pairs], [p for _, p in faq_pairs], labels=faq_labels,
-                                 average="macro", zero_division=0),
+        "faq_macro_f1": f1_score(
+            [t for t, _ in faq_pairs], [p for _, p in faq_pairs], labels=faq_labels, average="macro", zero_division=0
+        ),
         "out_of_scope_total": len(oos_pairs),
         "out_of_scope_rejected": sum(p in REJECTED for _, p in oos_pairs),
         "out_of_scope_rejection": sum(p in REJECTED for _, p in oos_pairs) / len(oos_pairs),
@@ -59,10 +61,12 @@ def score(truth: List[str], predicted: List[str]) -> Dict[str, object]:
 
 def tfidf_baseline(training: List[Tuple[str, str]]) -> Predictor:
     """Word 1-2-grams and character 2-5-grams, TF-IDF, logistic regression."""
-    texts, labels = zip(*training)
+    texts, labels = zip(*training, strict=True)
     model = make_pipeline(
-        make_union(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
-                   TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+        make_union(
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+        ),
         LogisticRegression(max_iter=2000, C=10.0),
     )
     model.fit(list(texts), list(labels))
@@ -118,10 +122,26 @@ def train_rasa_init_nlu(out_dir: Path, rasa_bin: Path) -> Tuple[Path, float]:
     empty_cache = out_dir / "rasa-init-cache"  # timed from scratch, not from Rasa's cache
     shutil.rmtree(empty_cache, ignore_errors=True)
     subprocess.run(
-        [str(rasa_bin), "train", "nlu", "--config", str(RASA_INIT_CONFIG), "--nlu", str(ROOT / "data"),
-         "--domain", str(ROOT / "domain.yml"), "--out", str(out_dir), "--fixed-model-name", "rasa-init-nlu"],
-        cwd=ROOT, env=dict(os.environ, RASA_CACHE_DIRECTORY=str(empty_cache)), check=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(rasa_bin),
+            "train",
+            "nlu",
+            "--config",
+            str(RASA_INIT_CONFIG),
+            "--nlu",
+            str(ROOT / "data"),
+            "--domain",
+            str(ROOT / "domain.yml"),
+            "--out",
+            str(out_dir),
+            "--fixed-model-name",
+            "rasa-init-nlu",
+        ],
+        cwd=ROOT,
+        env=dict(os.environ, RASA_CACHE_DIRECTORY=str(empty_cache)),
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     seconds = time.monotonic() - started
     shutil.rmtree(empty_cache, ignore_errors=True)

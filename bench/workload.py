@@ -1,5 +1,6 @@
 """What the benchmarks send: held-out FAQ questions, full history
 walk-throughs and small talk, as real users mix them."""
+
 from __future__ import annotations
 
 import random

@@ -1,6 +1,7 @@
 """What channels add around the assistant's replies, independent of the
 action server: the "not a doctor" line at the start of each session, and an
 apology instead of silence."""
+
 from __future__ import annotations
 
 import logging
@@ -24,7 +25,9 @@ def messages() -> Dict[str, str]:
         return {key: " ".join(value.split()) for key, value in yaml.safe_load(handle).items()}
 
 
-def with_session_start_and_apology(replies: List[Dict[str, Any]], recipient_id: str, first_turn: bool) -> List[Dict[str, Any]]:
+def with_session_start_and_apology(
+    replies: List[Dict[str, Any]], recipient_id: str, first_turn: bool
+) -> List[Dict[str, Any]]:
     """The replies to send: an apology if there are none, the disclaimer first in a new session."""
     replies = list(replies) or [{"recipient_id": recipient_id, "text": messages()["apology"]}]
     if first_turn:
@@ -62,8 +65,11 @@ async def handle_turn(
     the start of a session the same way."""
     collector = CollectingOutputChannel()
     collected = UserMessage(
-        message.text, collector, message.sender_id,
-        input_channel=message.input_channel, metadata=message.metadata,
+        message.text,
+        collector,
+        message.sender_id,
+        input_channel=message.input_channel,
+        metadata=message.metadata,
     )
     try:
         await on_new_message(collected)

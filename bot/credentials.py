@@ -28,6 +28,7 @@ and this stops with the names of the missing ones.
 
 The REST channel is always on. Usage: python -m bot.credentials > var/credentials.yml
 """
+
 from __future__ import annotations
 
 import re
@@ -81,10 +82,14 @@ def webchat_credentials(env: Mapping[str, str]) -> Optional[Dict[str, Any]]:
         "bot_message_evt": "bot_uttered",
         "session_persistence": True,
     }
-    origins = [origin.strip().rstrip("/") for origin in env.get("WEBCHAT_ALLOWED_ORIGINS", "").split(",") if origin.strip()]
+    origins = [
+        origin.strip().rstrip("/") for origin in env.get("WEBCHAT_ALLOWED_ORIGINS", "").split(",") if origin.strip()
+    ]
     for origin in origins:
         if not re.match(r"^https?://[^/\s]+$", origin):
-            raise CredentialsConfigError(f"WEBCHAT_ALLOWED_ORIGINS: {origin!r} is not an origin like https://www.clinic.example")
+            raise CredentialsConfigError(
+                f"WEBCHAT_ALLOWED_ORIGINS: {origin!r} is not an origin like https://www.clinic.example"
+            )
     if origins:
         config["cors_allowed_origins"] = origins
     return config

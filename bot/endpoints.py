@@ -9,6 +9,7 @@
 
 Usage: python -m bot.endpoints > var/endpoints.yml
 """
+
 from __future__ import annotations
 
 import sys

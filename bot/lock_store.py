@@ -13,6 +13,7 @@ endpoints.yml:
     url: 127.0.0.1
     port: 6379
 """
+
 from __future__ import annotations
 
 import json

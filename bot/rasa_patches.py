@@ -13,6 +13,7 @@ The patch was written against one Rasa release and replaces a private
 method: on any other version it is not applied (a warning says so), since
 the method it replaces may have changed.
 """
+
 from __future__ import annotations
 
 import logging
@@ -60,8 +61,9 @@ def apply(rasa_version: Optional[str] = None) -> bool:
     if rasa_version is None:
         from rasa.version import __version__ as rasa_version
     if rasa_version != WRITTEN_FOR_RASA:
-        logger.warning("Rasa %s is not %s: the action-response validation patch is not applied.",
-                       rasa_version, WRITTEN_FOR_RASA)
+        logger.warning(
+            "Rasa %s is not %s: the action-response validation patch is not applied.", rasa_version, WRITTEN_FOR_RASA
+        )
         return False
     from rasa.core.actions.action import RemoteAction
 

@@ -3,6 +3,7 @@
 Usage: python -m bot.retention --days 30
 The store is the one `make run` uses (see bot/endpoints.py for the variables).
 """
+
 from __future__ import annotations
 
 import argparse

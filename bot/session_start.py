@@ -5,6 +5,7 @@ it (``pop``) to put the "not a doctor" line first, without reading the whole
 conversation back from the database. Data flows one way: store -> here ->
 channels; neither reaches into the other.
 """
+
 from __future__ import annotations
 
 from collections import OrderedDict

@@ -8,6 +8,7 @@ assistant then said it deleted it (``utter_data_deleted``). So a deletion
 never hangs on one guess of the classifier or of the dialogue policy.
 Works for SQLite (the default) and PostgreSQL alike.
 """
+
 from __future__ import annotations
 
 import logging

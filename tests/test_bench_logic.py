@@ -1,4 +1,5 @@
 """The benchmarks' plain functions (the benchmarks themselves run with `make bench`)."""
+
 from __future__ import annotations
 
 import shutil
@@ -50,7 +51,9 @@ def test_the_baseline_learns_the_training_data():
     training = labelled_examples(TRAINING_DATA)
     predict = tfidf_baseline(training)
     sample = training[::25]
-    correct = sum(label == guess for (_, label), guess in zip(sample, predict([text for text, _ in sample])))
+    correct = sum(
+        label == guess for (_, label), guess in zip(sample, predict([text for text, _ in sample]), strict=True)
+    )
     assert correct / len(sample) > 0.9
 
 

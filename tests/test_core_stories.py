@@ -1,9 +1,10 @@
 """Test stories through the trained model: `rasa test core --fail-on-prediction-errors`."""
+
 from __future__ import annotations
 
-import pytest
-
 import subprocess
+
+import pytest
 
 from tests.helpers.project import MODEL_PATH, ROOT, TEST_OUTPUT, VENV_BIN
 
@@ -14,13 +15,20 @@ def test_test_stories_pass_without_prediction_errors():
     out = TEST_OUTPUT / "core"
     result = subprocess.run(
         [
-            str(VENV_BIN / "rasa"), "test", "core",
-            "--model", str(MODEL_PATH),
-            "--stories", str(ROOT / "tests" / "stories"),
-            "--out", str(out),
+            str(VENV_BIN / "rasa"),
+            "test",
+            "core",
+            "--model",
+            str(MODEL_PATH),
+            "--stories",
+            str(ROOT / "tests" / "stories"),
+            "--out",
+            str(out),
             "--fail-on-prediction-errors",
         ],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     output = result.stdout + result.stderr
     (TEST_OUTPUT / "rasa-test-core.log").write_text(output)

@@ -1,4 +1,5 @@
 """`rasa data validate` passes with no warnings."""
+
 from __future__ import annotations
 
 import re
@@ -10,16 +11,16 @@ from tests.helpers.project import ROOT, TEST_OUTPUT, VENV_BIN
 # imports data, so a retrieval intent listed in domain.yml (as the docs ask)
 # is always reported as "duplicated". Without the listing, stories using
 # `faq` fail validation instead. This exact message is the only one allowed.
-KNOWN_FALSE_POSITIVE = (
-    "The following duplicated intents have been found across multiple domain files: faq"
-)
+KNOWN_FALSE_POSITIVE = "The following duplicated intents have been found across multiple domain files: faq"
 RASA_WARNING = re.compile(r"UserWarning: (?P<message>.*)")
 
 
 def test_rasa_data_validate_reports_no_warnings():
     result = subprocess.run(
         [str(VENV_BIN / "rasa"), "data", "validate", "--fail-on-warnings"],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     output = result.stdout + result.stderr
     TEST_OUTPUT.mkdir(exist_ok=True)

@@ -1,5 +1,6 @@
 """Plain-function tests: endpoints from the environment, REST body validation,
 and the tracker store's deletion rules on a real SQLite database."""
+
 from __future__ import annotations
 
 import asyncio
@@ -11,30 +12,52 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.channels.rest import RestMessage, is_authorised, parse_rest_body
 from bot import session_start
+from bot.channels.rest import RestMessage, is_authorised, parse_rest_body
 from bot.conversation import messages, with_session_start_and_apology
-from bot.session_start import is_first_turn_of_session
 from bot.endpoints import EndpointsConfigError, render_endpoints
+from bot.session_start import is_first_turn_of_session
 from bot.tracker_store import DELETION_CONFIRMATION, PrivacyAwareSQLTrackerStore, asked_to_forget
 
 
 def test_default_endpoints_persist_in_sqlite_without_a_lock_server():
     endpoints = render_endpoints({})
     assert endpoints["tracker_store"] == {
-        "type": "bot.tracker_store.PrivacyAwareSQLTrackerStore", "dialect": "sqlite", "db": "var/conversations.db"}
+        "type": "bot.tracker_store.PrivacyAwareSQLTrackerStore",
+        "dialect": "sqlite",
+        "db": "var/conversations.db",
+    }
     assert "lock_store" not in endpoints
     assert endpoints["action_endpoint"]["url"] == "http://localhost:5055/webhook"
 
 
 def test_postgresql_and_redis_are_chosen_by_environment():
-    env = {"TRACKER_STORE": "postgresql", "POSTGRES_HOST": "db", "POSTGRES_DB": "test", "POSTGRES_USER": "rasa",
-           "LOCK_STORE": "redis", "REDIS_HOST": "cache", "REDIS_DB": "3", "ACTION_ENDPOINT_URL": "http://actions:5055/webhook"}
+    env = {
+        "TRACKER_STORE": "postgresql",
+        "POSTGRES_HOST": "db",
+        "POSTGRES_DB": "test",
+        "POSTGRES_USER": "rasa",
+        "LOCK_STORE": "redis",
+        "REDIS_HOST": "cache",
+        "REDIS_DB": "3",
+        "ACTION_ENDPOINT_URL": "http://actions:5055/webhook",
+    }
     endpoints = render_endpoints(env)
-    assert endpoints["tracker_store"] == {"type": "bot.tracker_store.PrivacyAwareSQLTrackerStore", "dialect": "postgresql",
-                                          "url": "db", "port": 5432, "db": "test", "username": "rasa"}
-    assert endpoints["lock_store"] == {"type": "bot.lock_store.AtomicRedisLockStore", "url": "cache", "port": 6379,
-                                       "db": 3, "key_prefix": "rifrm"}
+    assert endpoints["tracker_store"] == {
+        "type": "bot.tracker_store.PrivacyAwareSQLTrackerStore",
+        "dialect": "postgresql",
+        "url": "db",
+        "port": 5432,
+        "db": "test",
+        "username": "rasa",
+    }
+    assert endpoints["lock_store"] == {
+        "type": "bot.lock_store.AtomicRedisLockStore",
+        "url": "cache",
+        "port": 6379,
+        "db": 3,
+        "key_prefix": "rifrm",
+    }
     assert endpoints["action_endpoint"]["url"] == "http://actions:5055/webhook"
 
 
@@ -52,10 +75,16 @@ def test_unknown_store_is_refused(env):
         (b'{"sender": "a", "message": "hi", "metadata": {"x": 1}}', RestMessage("a", "hi", {"x": 1})),
         # without a sender, upstream would file it under the shared "default" conversation
         (b'{"message": "hi", "metadata": {"x": 1}}', "'sender' is required"),
-        (b'{"message": "hi"}', "'sender' is required"), (b'{"sender": null, "message": "hi"}', "'sender'"),
-        (b"", "JSON"), (b"{not json", "JSON"), (b"\xff\xfe\x00", "JSON"), (b"[1, 2]", "object"),
-        (b'{"sender": "a"}', "'message'"), (b'{"sender": "a", "message": 5}', "'message'"),
-        (b'{"sender": ["a"], "message": "hi"}', "'sender'"), (b'{"sender": true, "message": "hi"}', "'sender'"),
+        (b'{"message": "hi"}', "'sender' is required"),
+        (b'{"sender": null, "message": "hi"}', "'sender'"),
+        (b"", "JSON"),
+        (b"{not json", "JSON"),
+        (b"\xff\xfe\x00", "JSON"),
+        (b"[1, 2]", "object"),
+        (b'{"sender": "a"}', "'message'"),
+        (b'{"sender": "a", "message": 5}', "'message'"),
+        (b'{"sender": ["a"], "message": "hi"}', "'sender'"),
+        (b'{"sender": true, "message": "hi"}', "'sender'"),
         (b'{"sender": "", "message": "hi"}', "'sender'"),
         (json.dumps({"sender": "x" * 256, "message": "hi"}).encode(), "'sender'"),
         (b'{"sender": "a", "message": "hi", "metadata": "x"}', "'metadata'"),
@@ -69,24 +98,44 @@ def test_parse_rest_body(body, expected):
         assert isinstance(parsed, str) and expected in parsed
 
 
-@pytest.mark.parametrize("header,token,allowed", [
-    (None, None, True), ("Bearer anything", None, True), ("", "", True),
-    ("Bearer s3cret", "s3cret", True), ("bearer s3cret", "s3cret", True), ("Bearer  s3cret ", "s3cret", True),
-    (None, "s3cret", False), ("", "s3cret", False), ("Bearer", "s3cret", False), ("Bearer wrong", "s3cret", False),
-    ("Basic s3cret", "s3cret", False), ("s3cret", "s3cret", False), ("Bearer s3cret2", "s3cret", False),
-])
+@pytest.mark.parametrize(
+    "header,token,allowed",
+    [
+        (None, None, True),
+        ("Bearer anything", None, True),
+        ("", "", True),
+        ("Bearer s3cret", "s3cret", True),
+        ("bearer s3cret", "s3cret", True),
+        ("Bearer  s3cret ", "s3cret", True),
+        (None, "s3cret", False),
+        ("", "s3cret", False),
+        ("Bearer", "s3cret", False),
+        ("Bearer wrong", "s3cret", False),
+        ("Basic s3cret", "s3cret", False),
+        ("s3cret", "s3cret", False),
+        ("Bearer s3cret2", "s3cret", False),
+    ],
+)
 def test_rest_bearer_token(header, token, allowed):
     assert is_authorised(header, token) is allowed
 
 
-ASKED = [UserUttered("delete my data"), ActionExecuted("utter_ask_delete_confirmation"), BotUttered("Delete?"),
-         ActionExecuted("action_listen")]
+ASKED = [
+    UserUttered("delete my data"),
+    ActionExecuted("utter_ask_delete_confirmation"),
+    BotUttered("Delete?"),
+    ActionExecuted("action_listen"),
+]
 
 
 def _answered(text, question="utter_ask_delete_confirmation"):
     asked = [ASKED[0], ActionExecuted(question), *ASKED[2:]]
-    return asked + [UserUttered(text), ActionExecuted(DELETION_CONFIRMATION), BotUttered("Done."),
-                    ActionExecuted("action_listen")]
+    return asked + [
+        UserUttered(text),
+        ActionExecuted(DELETION_CONFIRMATION),
+        BotUttered("Done."),
+        ActionExecuted("action_listen"),
+    ]
 
 
 @pytest.mark.parametrize("answer", ["yes", "Yes, delete it.", "/affirm", "yes please", "Y"])
@@ -95,17 +144,28 @@ def test_deletion_needs_the_question_then_an_explicit_yes(answer):
     assert asked_to_forget(_answered(answer, question="utter_ask_delete_confirmation_paused"))
 
 
-@pytest.mark.parametrize("events", [
-    # one guess of the classifier: the confirmation ran without the question
-    [UserUttered("where is this information from?"), ActionExecuted(DELETION_CONFIRMATION), ActionExecuted("action_listen")],
-    # the question was asked, but the answer was not an explicit yes
-    _answered("yes but where is this from"), _answered("where is this from"), _answered("ok"), _answered("/deny"),
-    # an explicit yes to a different question
-    _answered("yes", question="utter_offer_resume"),
-    # the deletion was confirmed in an earlier turn, not this one
-    _answered("yes") + [UserUttered("hello again"), ActionExecuted("utter_greet")],
-    [UserUttered("hi"), ActionExecuted("utter_greet")],
-], ids=["no-question", "yes-but", "other-text", "ok", "deny", "other-question", "earlier-turn", "greeting"])
+@pytest.mark.parametrize(
+    "events",
+    [
+        # one guess of the classifier: the confirmation ran without the question
+        [
+            UserUttered("where is this information from?"),
+            ActionExecuted(DELETION_CONFIRMATION),
+            ActionExecuted("action_listen"),
+        ],
+        # the question was asked, but the answer was not an explicit yes
+        _answered("yes but where is this from"),
+        _answered("where is this from"),
+        _answered("ok"),
+        _answered("/deny"),
+        # an explicit yes to a different question
+        _answered("yes", question="utter_offer_resume"),
+        # the deletion was confirmed in an earlier turn, not this one
+        _answered("yes") + [UserUttered("hello again"), ActionExecuted("utter_greet")],
+        [UserUttered("hi"), ActionExecuted("utter_greet")],
+    ],
+    ids=["no-question", "yes-but", "other-text", "ok", "deny", "other-question", "earlier-turn", "greeting"],
+)
 def test_nothing_else_counts_as_a_confirmed_deletion(events):
     assert not asked_to_forget(events)
 
@@ -171,4 +231,6 @@ def test_disclaimer_first_in_a_new_session_and_apology_for_silence():
     assert with_session_start_and_apology([reply], "u", first_turn=False) == [reply]
     first = with_session_start_and_apology([reply], "u", first_turn=True)
     assert "not a doctor" in first[0]["text"] and first[1] == reply
-    assert with_session_start_and_apology([], "u", first_turn=False) == [{"recipient_id": "u", "text": messages()["apology"]}]
+    assert with_session_start_and_apology([], "u", first_turn=False) == [
+        {"recipient_id": "u", "text": messages()["apology"]}
+    ]

@@ -1,4 +1,5 @@
 """FAQ buttons (/faq/<key>) resolve exactly to their topic."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,7 +19,7 @@ KNOWN = frozenset({"rif_definition", "rm_tests"})
         ("/faq/unknown_topic", None),
         ("/faq/", None),
         ("/faq/RIF_definition", None),
-        ("/faq/rif_definition{\"x\": 1}", None),
+        ('/faq/rif_definition{"x": 1}', None),
         ("what is /faq/rif_definition", None),
         ("", None),
         (None, None),

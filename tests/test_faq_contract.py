@@ -1,4 +1,5 @@
 """The FAQ catalogue is a contract: every key has data and an answer, no others."""
+
 from __future__ import annotations
 
 import re

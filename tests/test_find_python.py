@@ -1,4 +1,5 @@
 """Set-up finds a working Python 3.10, or fails with a clear message."""
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,9 @@ def test_finds_a_python_310_that_runs():
     interpreter = result.stdout.strip()
     version = subprocess.run(
         [interpreter, "-c", "import sys; print(sys.version_info[:2])"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert version.stdout.strip() == "(3, 10)"
 

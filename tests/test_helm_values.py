@@ -1,4 +1,5 @@
 """The Kubernetes path on paper: Helm values parse and wire PostgreSQL, Redis and replicas."""
+
 from __future__ import annotations
 
 import yaml

@@ -1,4 +1,5 @@
 """The walk-through's actions with real rasa_sdk Tracker and CollectingDispatcher."""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,9 +19,21 @@ from actions.history.actions import (
     ValidateHistoryForm,
 )
 
-DOMAIN: Dict[str, Any] = {"forms": {"history_form": {"required_slots": [
-    "embryo_transfers", "positive_tests", "confirmed_losses", "embryos_good_quality",
-    "losses_first_trimester", "chromosome_tests_both", "user_region"]}}}
+DOMAIN: Dict[str, Any] = {
+    "forms": {
+        "history_form": {
+            "required_slots": [
+                "embryo_transfers",
+                "positive_tests",
+                "confirmed_losses",
+                "embryos_good_quality",
+                "losses_first_trimester",
+                "chromosome_tests_both",
+                "user_region",
+            ]
+        }
+    }
+}
 
 
 def make_tracker(slots: Dict[str, Any], text: str = "", requested_slot: str = None, events: List = None) -> Tracker:
@@ -51,7 +64,8 @@ def form_turn(slot: str, text: str, filled: Dict[str, Any], attempts: int = 0):
     """One user answer to the form: the slot holds the raw text, as from_text maps it."""
     tracker = make_tracker(
         {**filled, slot: text, "history_failed_attempts": attempts},
-        text=text, requested_slot=slot,
+        text=text,
+        requested_slot=slot,
         events=[{"event": "slot", "name": slot, "value": text}],
     )
     return run(ValidateHistoryForm(), tracker)
@@ -97,8 +111,13 @@ def test_no_transfers_skips_the_positive_test_question():
 
 
 def test_last_answer_completes_the_form():
-    filled = {"embryo_transfers": 3, "positive_tests": 0, "confirmed_losses": 0,
-              "embryos_good_quality": "yes", "chromosome_tests_both": "no"}
+    filled = {
+        "embryo_transfers": 3,
+        "positive_tests": 0,
+        "confirmed_losses": 0,
+        "embryos_good_quality": "yes",
+        "chromosome_tests_both": "no",
+    }
     _, events = form_turn("user_region", "UK", filled)
     slots = slot_events(events)
     assert slots["user_region"] == "uk"
@@ -115,7 +134,11 @@ def test_ask_action_sends_the_question_with_buttons():
 @pytest.mark.parametrize(
     "slots,pattern,phrase",
     [
-        ({"embryo_transfers": 3, "positive_tests": 0, "confirmed_losses": 0}, "rif_pattern", "recurrent implantation failure"),
+        (
+            {"embryo_transfers": 3, "positive_tests": 0, "confirmed_losses": 0},
+            "rif_pattern",
+            "recurrent implantation failure",
+        ),
         ({"embryo_transfers": 0, "confirmed_losses": 3}, "rm_pattern", "recurrent miscarriage"),
         ({"embryo_transfers": 3, "positive_tests": 1, "confirmed_losses": 2}, "both_patterns", "both patterns"),
         ({"embryo_transfers": 1, "positive_tests": 0, "confirmed_losses": 1}, "neither_yet", "threshold"),
@@ -130,7 +153,9 @@ def test_assessment_sets_the_slot_and_never_diagnoses(slots, pattern, phrase):
 
 
 def test_next_steps_give_pattern_guidance_and_both_uk_and_us_lines_when_region_unknown():
-    tracker = make_tracker({"embryo_transfers": 0, "confirmed_losses": 3, "assessment": "rm_pattern", "user_region": "unknown"})
+    tracker = make_tracker(
+        {"embryo_transfers": 0, "confirmed_losses": 3, "assessment": "rm_pattern", "user_region": "unknown"}
+    )
     messages, _ = run(ActionShareNextSteps(), tracker)
     texts = [m["text"] for m in messages]
     assert "antiphospholipid" in texts[0]
@@ -145,8 +170,15 @@ def test_next_steps_give_only_the_users_region():
 
 
 def test_summary_lists_answers_and_questions_with_related_topic_buttons():
-    slots = {"embryo_transfers": 3, "positive_tests": 0, "confirmed_losses": 0, "embryos_good_quality": "yes",
-             "chromosome_tests_both": "unknown", "user_region": "uk", "assessment": "rif_pattern"}
+    slots = {
+        "embryo_transfers": 3,
+        "positive_tests": 0,
+        "confirmed_losses": 0,
+        "embryos_good_quality": "yes",
+        "chromosome_tests_both": "unknown",
+        "user_region": "uk",
+        "assessment": "rif_pattern",
+    }
     messages, _ = run(ActionShareHistorySummary(), make_tracker(slots))
     text = messages[0]["text"]
     assert "Embryo transfers: 3" in text

@@ -1,4 +1,5 @@
 """Table tests of the pattern assessment and the form's plain decisions."""
+
 from __future__ import annotations
 
 import pytest
@@ -46,8 +47,15 @@ def test_failed_transfers(transfers, positives, failed):
     assert failed_transfers(transfers, positives) == failed
 
 
-ALL = ["embryo_transfers", "positive_tests", "confirmed_losses", "embryos_good_quality",
-       "losses_first_trimester", "chromosome_tests_both", "user_region"]
+ALL = [
+    "embryo_transfers",
+    "positive_tests",
+    "confirmed_losses",
+    "embryos_good_quality",
+    "losses_first_trimester",
+    "chromosome_tests_both",
+    "user_region",
+]
 
 
 @pytest.mark.parametrize(
@@ -56,8 +64,10 @@ ALL = ["embryo_transfers", "positive_tests", "confirmed_losses", "embryos_good_q
         ({}, {"positive_tests", "embryos_good_quality", "losses_first_trimester"}),
         ({"embryo_transfers": 3}, {"losses_first_trimester"}),
         ({"embryo_transfers": 0, "confirmed_losses": 2}, {"positive_tests", "embryos_good_quality"}),
-        ({"embryo_transfers": UNKNOWN, "confirmed_losses": UNKNOWN},
-         {"positive_tests", "embryos_good_quality", "losses_first_trimester"}),
+        (
+            {"embryo_transfers": UNKNOWN, "confirmed_losses": UNKNOWN},
+            {"positive_tests", "embryos_good_quality", "losses_first_trimester"},
+        ),
         ({"embryo_transfers": 2, "confirmed_losses": 1}, set()),
     ],
 )
@@ -88,4 +98,7 @@ def test_check_answer(slot, text, others, value, problem):
 
 def test_answers_for_assessment_treat_unknown_as_none_and_no_transfers_as_no_positives():
     assert answers_for_assessment({"embryo_transfers": 0, "positive_tests": None, "confirmed_losses": UNKNOWN}) == {
-        "transfers": 0, "positive_tests": 0, "confirmed_losses": None}
+        "transfers": 0,
+        "positive_tests": 0,
+        "confirmed_losses": None,
+    }

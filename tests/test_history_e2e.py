@@ -1,4 +1,5 @@
 """End to end: the real action server and Rasa server, two full walk-throughs over REST."""
+
 from __future__ import annotations
 
 import json

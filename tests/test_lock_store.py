@@ -2,12 +2,13 @@
 'servers' (separate store objects, as in separate processes) are unique.
 (Rasa 3.6's own RedisLockStore can issue duplicates, RasaHQ/rasa#9213; a test
 asserting that race was flaky by design and is gone.)"""
-from __future__ import annotations
 
-import pytest
+from __future__ import annotations
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+
+import pytest
 
 from bot.lock_store import AtomicRedisLockStore
 

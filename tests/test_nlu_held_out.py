@@ -1,4 +1,5 @@
 """The trained model on paraphrases it never saw: FAQ accuracy and out-of-scope rejection."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Answers are written in our own words: no run of 8 words taken from a seed."""
+
 from __future__ import annotations
 
 from typing import List, Set, Tuple

@@ -1,6 +1,7 @@
 """End to end with the real servers and a real SQLite database: conversations
 survive restarts, "delete my data" deletes for real, bad input never gets a
 5xx, a down action server gets an apology, and message texts stay out of logs."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,9 @@ pytestmark = pytest.mark.e2e
 
 
 def sqlite_stores(path) -> dict:
-    return {"tracker_store": {"type": "bot.tracker_store.PrivacyAwareSQLTrackerStore", "dialect": "sqlite", "db": str(path)}}
+    return {
+        "tracker_store": {"type": "bot.tracker_store.PrivacyAwareSQLTrackerStore", "dialect": "sqlite", "db": str(path)}
+    }
 
 
 def texts(replies) -> str:
@@ -104,17 +107,52 @@ def test_delete_in_the_walk_through_pauses_it_and_no_offers_to_carry_on(sqlite_s
 # Messages near "delete my data" that must never delete anything, sent after
 # an answer, some after the deletion question itself.
 NEAR_MISSES = [
-    "where is this from", "where is this information from?", "forget it", "delete that question",
-    "clear my head", "remove the embryo", "never mind", "scrap that", "ignore what I just said",
-    "how do they remove the tissue after a miscarriage", "I deleted all the scan photos from my phone",
-    "can they remove scar tissue from the womb", "cancel my appointment", "wipe the slate clean and try a new cycle",
-    "i want to forget this whole year", "who can see what I write here?", "is my data stored anywhere",
-    "can you keep this private", "erase the pain", "get rid of the cramps", "delete", "yes", "yes delete",
-    "yes, where is this from?", "ok", "sure", "reset", "start over", "stop", "forget the last question",
-    "remove my coil before ivf?", "clear", "delete my period tracker app?", "my clinic lost my records",
+    "where is this from",
+    "where is this information from?",
+    "forget it",
+    "delete that question",
+    "clear my head",
+    "remove the embryo",
+    "never mind",
+    "scrap that",
+    "ignore what I just said",
+    "how do they remove the tissue after a miscarriage",
+    "I deleted all the scan photos from my phone",
+    "can they remove scar tissue from the womb",
+    "cancel my appointment",
+    "wipe the slate clean and try a new cycle",
+    "i want to forget this whole year",
+    "who can see what I write here?",
+    "is my data stored anywhere",
+    "can you keep this private",
+    "erase the pain",
+    "get rid of the cramps",
+    "delete",
+    "yes",
+    "yes delete",
+    "yes, where is this from?",
+    "ok",
+    "sure",
+    "reset",
+    "start over",
+    "stop",
+    "forget the last question",
+    "remove my coil before ivf?",
+    "clear",
+    "delete my period tracker app?",
+    "my clinic lost my records",
 ]
-AFTER_THE_QUESTION = {"where is this from", "yes, where is this from?", "ok", "sure", "forget it", "never mind",
-                      "remove the embryo", "is my data stored anywhere", "stop"}
+AFTER_THE_QUESTION = {
+    "where is this from",
+    "yes, where is this from?",
+    "ok",
+    "sure",
+    "forget it",
+    "never mind",
+    "remove the embryo",
+    "is my data stored anywhere",
+    "stop",
+}
 
 
 @pytest.mark.parametrize("message", NEAR_MISSES)
@@ -138,8 +176,13 @@ def test_retention_command_deletes_old_conversations(tmp_path, actions_url):
     with sqlite3.connect(db) as connection:  # age one conversation by 100 days
         connection.execute("UPDATE events SET timestamp = timestamp - 100 * 86400 WHERE sender_id = 'old-user'")
     env = dict(os.environ, PYTHONPATH=str(ROOT), TRACKER_STORE="sqlite", SQLITE_PATH=str(db))
-    result = subprocess.run([str(ROOT / ".venv/bin/python"), "-m", "bot.retention", "--days", "30"],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "-m", "bot.retention", "--days", "30"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "deleted 1 conversation" in result.stdout
     assert stored_events(db, "old-user") == 0 and stored_events(db, "new-user") > 0
@@ -150,19 +193,40 @@ def server(sqlite_server):
     return sqlite_server[0]
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"", b"[]", b'"text"', b'{"sender": "a"}', b'{"sender": "a", "message": 12}',
-                                  b'{"sender": {"x": 1}, "message": "hi"}', b'{"sender": "a", "message": null}',
-                                  b'{"sender": "a", "message": "hi", "metadata": [1]}', b"\xff\xfe\xfd"],
-                         ids=lambda body: repr(body[:20]))
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b"",
+        b"[]",
+        b'"text"',
+        b'{"sender": "a"}',
+        b'{"sender": "a", "message": 12}',
+        b'{"sender": {"x": 1}, "message": "hi"}',
+        b'{"sender": "a", "message": null}',
+        b'{"sender": "a", "message": "hi", "metadata": [1]}',
+        b"\xff\xfe\xfd",
+    ],
+    ids=lambda body: repr(body[:20]),
+)
 def test_malformed_requests_get_a_4xx(server, body):
     status, reply = post_raw(server, body)
     assert 400 <= status < 500, (status, reply)
     assert "error" in reply
 
 
-@pytest.mark.parametrize("message", ["", "RIF " * 25_000, "\x00\x01\x02\x7f binary \ufffd\ufffd", "🙂" * 500,
-                                     "ÆØÅ ñ ü ß ç 中文 العربية ✓✓✓ what is RIF?", "\u202e\u200b\u200d"],
-                         ids=["empty", "100KB", "binary-looking", "500-emoji", "unicode-mix", "invisible-marks"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "",
+        "RIF " * 25_000,
+        "\x00\x01\x02\x7f binary \ufffd\ufffd",
+        "🙂" * 500,
+        "ÆØÅ ñ ü ß ç 中文 العربية ✓✓✓ what is RIF?",
+        "\u202e\u200b\u200d",
+    ],
+    ids=["empty", "100KB", "binary-looking", "500-emoji", "unicode-mix", "invisible-marks"],
+)
 def test_odd_messages_get_a_reply(server, message):
     status, replies = post_raw(server, json.dumps({"sender": f"odd-{hash(message)}", "message": message}).encode())
     assert status == 200 and replies and all(r.get("text") for r in replies)
@@ -192,8 +256,33 @@ def test_a_down_action_server_gets_an_apology_and_the_conversation_goes_on(tmp_p
 
 def test_fuzz_a_thousand_random_messages_all_get_answers(server):
     rng = random.Random(20261121)
-    vocabulary = ["what", "is", "RIF", "RM", "IVF", "miscarriage", "3", "none", "not sure", "stop", "<b>", "😢", "?",
-                  "bleeding", "help", "ñ", "中", "\n", "transfer", "why", "my", "partner", "test", "", "DROP TABLE events;"]
+    vocabulary = [
+        "what",
+        "is",
+        "RIF",
+        "RM",
+        "IVF",
+        "miscarriage",
+        "3",
+        "none",
+        "not sure",
+        "stop",
+        "<b>",
+        "😢",
+        "?",
+        "bleeding",
+        "help",
+        "ñ",
+        "中",
+        "\n",
+        "transfer",
+        "why",
+        "my",
+        "partner",
+        "test",
+        "",
+        "DROP TABLE events;",
+    ]
     alphabet = [chr(c) for c in range(32, 127)] + ["é", "ß", "中", "🙂", "\t"]
     for i in range(1000):
         if i % 3 == 0:
@@ -209,10 +298,13 @@ def test_fuzz_a_thousand_random_messages_all_get_answers(server):
 def test_make_run_enables_the_http_api_only_with_the_token(tmp_path):
     def start(extra_env):
         env = {key: value for key, value in os.environ.items() if key != "RASA_AUTH_TOKEN"}
-        env.update(RASA_PORT=str(free_port()), ACTIONS_PORT=str(free_port()),
-                   SQLITE_PATH=str(tmp_path / "run.db"), **extra_env)
+        env.update(
+            RASA_PORT=str(free_port()), ACTIONS_PORT=str(free_port()), SQLITE_PATH=str(tmp_path / "run.db"), **extra_env
+        )
         log = (TEST_OUTPUT / f"run-sh-{env['RASA_PORT']}.log").open("w")
-        process = subprocess.Popen([str(ROOT / "scripts/run.sh")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [str(ROOT / "scripts/run.sh")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
         base = f"http://127.0.0.1:{env['RASA_PORT']}"
         deadline = time.monotonic() + 180
         while get_status(base) != 200:

@@ -1,4 +1,5 @@
 """Our speed fix to Rasa's action-response validation keeps Rasa's behaviour."""
+
 from __future__ import annotations
 
 import jsonschema
@@ -8,8 +9,10 @@ from rasa.core.actions.action import RemoteAction
 import bot.nlu  # noqa: F401 - applies the fix, as loading the model does
 from bot import rasa_patches
 
-VALID = {"events": [{"event": "slot", "name": "embryo_transfers", "value": 3}],
-         "responses": [{"text": "How many?", "buttons": [{"title": "1", "payload": "1"}]}]}
+VALID = {
+    "events": [{"event": "slot", "name": "embryo_transfers", "value": 3}],
+    "responses": [{"text": "How many?", "buttons": [{"title": "1", "payload": "1"}]}],
+}
 INVALID = [{"events": [{"event": "no_such_event"}]}, {"responses": "not a list"}, {"events": [{"name": "x"}]}]
 
 

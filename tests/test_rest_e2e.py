@@ -1,11 +1,12 @@
 """End to end: the real Rasa server on a free port, three questions over REST."""
+
 from __future__ import annotations
+
+import json
 
 import pytest
 
 from tests.helpers.project import faq_answers
-import json
-
 from tests.helpers.servers import REST_TEST_TOKEN, post_raw, send_rest
 
 pytestmark = pytest.mark.e2e
@@ -30,9 +31,7 @@ def test_three_questions_get_their_answers_over_rest(server):
         assert len(replies) == 1, replies
         assert replies[0]["recipient_id"] == "e2e-user"
         assert replies[0]["text"] == answers[key]["text"]
-        assert [b["payload"] for b in replies[0]["buttons"]] == [
-            b["payload"] for b in answers[key]["buttons"]
-        ]
+        assert [b["payload"] for b in replies[0]["buttons"]] == [b["payload"] for b in answers[key]["buttons"]]
 
 
 def test_a_clicked_button_answers_its_topic_over_rest(server):
@@ -57,7 +56,11 @@ def test_a_body_without_sender_is_refused_and_files_nothing(server):
 
 def test_the_rest_webhook_requires_its_bearer_token(server):
     body = json.dumps({"sender": "auth-user", "message": "what is RIF"}).encode()
-    for headers in ({"Authorization": ""}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {REST_TEST_TOKEN}"}):
+    for headers in (
+        {"Authorization": ""},
+        {"Authorization": "Bearer wrong"},
+        {"Authorization": f"Basic {REST_TEST_TOKEN}"},
+    ):
         status, reply = post_raw(server, body, headers=headers)
         assert status == 401, (headers, status, reply)
         assert "Bearer" in reply["error"]

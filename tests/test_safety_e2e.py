@@ -1,6 +1,7 @@
 """End to end over REST with the real servers: every urgent and crisis phrasing
 of the component tests gets the safety reply, as the first message and in the
 middle of the walk-through; hard input gets a clear reply and nothing crashes."""
+
 from __future__ import annotations
 
 import itertools
@@ -32,14 +33,18 @@ def new_sender(kind: str) -> str:
     return f"e2e-safety-{kind}-{next(_senders)}"
 
 
-@pytest.mark.parametrize("text,expected", [(t, URGENT_REPLY) for t in URGENT] + [(t, CRISIS_REPLY) for t in CRISIS_MESSAGES])
+@pytest.mark.parametrize(
+    "text,expected", [(t, URGENT_REPLY) for t in URGENT] + [(t, CRISIS_REPLY) for t in CRISIS_MESSAGES]
+)
 def test_safety_reply_as_first_message(server, text, expected):
     replies = send_rest(server, new_sender("first"), text)
     assert expected in texts(replies)
     assert "988" in texts(replies) or expected == URGENT_REPLY
 
 
-@pytest.mark.parametrize("text,expected", [(t, URGENT_REPLY) for t in URGENT] + [(t, CRISIS_REPLY) for t in CRISIS_MESSAGES])
+@pytest.mark.parametrize(
+    "text,expected", [(t, URGENT_REPLY) for t in URGENT] + [(t, CRISIS_REPLY) for t in CRISIS_MESSAGES]
+)
 def test_safety_reply_in_the_middle_of_the_walk_through(server, text, expected):
     sender = new_sender("form")
     send_rest(server, sender, "go through my history")

@@ -1,6 +1,7 @@
 """Two Rasa servers and one action server on the real PostgreSQL (database
 `test`) and Redis of this machine: interleaved concurrent messages of one
 conversation, sent to both servers, lose nothing, duplicate nothing, keep order."""
+
 from __future__ import annotations
 
 import json
@@ -17,16 +18,35 @@ pytestmark = [pytest.mark.e2e, pytest.mark.needs_postgres, pytest.mark.needs_red
 
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 ROUNDS = 8
-QUESTIONS = ["what is RIF", "what is RM", "what causes RIF", "how is RM treated", "what is PGT",
-             "should my partner be tested", "do aspirin or heparin help", "what can I do next"]
+QUESTIONS = [
+    "what is RIF",
+    "what is RM",
+    "what causes RIF",
+    "how is RM treated",
+    "what is PGT",
+    "should my partner be tested",
+    "do aspirin or heparin help",
+    "what can I do next",
+]
 
 
 def stores(key_prefix: str) -> dict:
     return {
-        "tracker_store": {"type": "bot.tracker_store.PrivacyAwareSQLTrackerStore", "dialect": "postgresql",
-                          "url": "127.0.0.1", "port": 5432, "db": "test", "username": "postgres"},
-        "lock_store": {"type": "bot.lock_store.AtomicRedisLockStore", "url": "127.0.0.1", "port": 6379, "db": 1,
-                       "key_prefix": key_prefix},
+        "tracker_store": {
+            "type": "bot.tracker_store.PrivacyAwareSQLTrackerStore",
+            "dialect": "postgresql",
+            "url": "127.0.0.1",
+            "port": 5432,
+            "db": "test",
+            "username": "postgres",
+        },
+        "lock_store": {
+            "type": "bot.lock_store.AtomicRedisLockStore",
+            "url": "127.0.0.1",
+            "port": 6379,
+            "db": 1,
+            "key_prefix": key_prefix,
+        },
     }
 
 
@@ -34,7 +54,10 @@ def stores(key_prefix: str) -> dict:
 def two_servers():
     prefix = f"test{uuid.uuid4().hex[:8]}"
     with action_server() as actions_url:
-        with rasa_server(actions_url, stores=stores(prefix)) as first, rasa_server(actions_url, stores=stores(prefix)) as second:
+        with (
+            rasa_server(actions_url, stores=stores(prefix)) as first,
+            rasa_server(actions_url, stores=stores(prefix)) as second,
+        ):
             yield first, second
 
 
@@ -82,6 +105,6 @@ def test_interleaved_concurrent_messages_of_one_conversation(two_servers):
             current.append(event)
     for turn in turns:
         kinds = [(e["event"], e.get("name")) for e in turn]
-        assert ("bot" in [k for k, _ in kinds]), kinds
+        assert "bot" in [k for k, _ in kinds], kinds
         assert kinds[-1] == ("action", "action_listen"), kinds
         assert sum(1 for k in kinds if k == ("action", "action_listen")) == 1, kinds

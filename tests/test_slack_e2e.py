@@ -1,5 +1,6 @@
 """End to end: the real Rasa server with our Slack connector, against a fake
 Slack Web API on 127.0.0.1, with requests signed as Slack signs them."""
+
 from __future__ import annotations
 
 import hashlib
@@ -37,15 +38,27 @@ def server(slack):
 def signed_headers(body: bytes, content_type: str, secret: str = SLACK_SIGNING_SECRET, timestamp: int = 0) -> dict:
     timestamp = timestamp or int(time.time())
     digest = hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
-    return {"Content-Type": content_type, "X-Slack-Request-Timestamp": str(timestamp), "X-Slack-Signature": f"v0={digest}"}
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": str(timestamp),
+        "X-Slack-Signature": f"v0={digest}",
+    }
 
 
 def dm_event(user: str, text: str, event_id: str = "") -> dict:
     return {
-        "type": "event_callback", "event_id": event_id or f"Ev{next(event_ids):06d}", "team_id": "T1",
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{next(event_ids):06d}",
+        "team_id": "T1",
         "authorizations": [{"user_id": "UBOT"}],
-        "event": {"type": "message", "channel_type": "im", "channel": f"D{user}", "user": user,
-                  "text": text, "ts": f"{time.time():.6f}"},
+        "event": {
+            "type": "message",
+            "channel_type": "im",
+            "channel": f"D{user}",
+            "user": user,
+            "text": text,
+            "ts": f"{time.time():.6f}",
+        },
     }
 
 
@@ -86,8 +99,9 @@ def test_a_direct_message_gets_the_disclaimer_then_its_answer_with_block_buttons
 
 def test_json_with_a_charset_is_accepted(server):
     base_url, api = server
-    status, _ = post_event(base_url, dm_event("U502", "what is recurrent miscarriage"),
-                           content_type="application/json; charset=utf-8")
+    status, _ = post_event(
+        base_url, dm_event("U502", "what is recurrent miscarriage"), content_type="application/json; charset=utf-8"
+    )
     assert status == 200
     assert answered(api, 2)[-1].params["text"] == faq_answers()["rm_definition"]["text"]
 
@@ -95,13 +109,19 @@ def test_json_with_a_charset_is_accepted(server):
 def test_a_button_click_answers_its_topic(server):
     base_url, api = server
     payload = {
-        "type": "block_actions", "trigger_id": "trig-1", "user": {"id": "U503"}, "channel": {"id": "DU503"},
+        "type": "block_actions",
+        "trigger_id": "trig-1",
+        "user": {"id": "U503"},
+        "channel": {"id": "DU503"},
         "message": {"ts": "1700000000.000100"},
-        "actions": [{"type": "button", "action_id": "button_0", "value": "/faq/rif_causes", "action_ts": "1700000001.1"}],
+        "actions": [
+            {"type": "button", "action_id": "button_0", "value": "/faq/rif_causes", "action_ts": "1700000001.1"}
+        ],
     }
     body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode("utf-8")
-    status, _ = post_raw(base_url, body, path=WEBHOOK,
-                         headers=signed_headers(body, "application/x-www-form-urlencoded"))
+    status, _ = post_raw(
+        base_url, body, path=WEBHOOK, headers=signed_headers(body, "application/x-www-form-urlencoded")
+    )
     assert status == 200
     replies = answered(api, 2)  # a new conversation: disclaimer, then the topic
     assert replies[-1].params["text"] == faq_answers()["rif_causes"]["text"]
@@ -124,13 +144,18 @@ def test_a_first_delivery_that_arrives_as_a_retry_is_still_answered(server):
     # The original never reached this server (say it was down): the retry is the first we see.
     base_url, api = server
     event = dm_event("U507", "what is RIF")
-    status, _ = post_event(base_url, event, extra_headers={"X-Slack-Retry-Num": "2", "X-Slack-Retry-Reason": "http_error"})
+    status, _ = post_event(
+        base_url, event, extra_headers={"X-Slack-Retry-Num": "2", "X-Slack-Retry-Reason": "http_error"}
+    )
     assert status == 200
     assert answered(api, 2)[-1].params["text"] == faq_answers()["rif_definition"]["text"]
 
 
-@pytest.mark.parametrize("signing", [{"secret": "not-the-secret"}, {"timestamp": int(time.time()) - 3600}],
-                         ids=["wrong-secret", "replayed-old-timestamp"])
+@pytest.mark.parametrize(
+    "signing",
+    [{"secret": "not-the-secret"}, {"timestamp": int(time.time()) - 3600}],
+    ids=["wrong-secret", "replayed-old-timestamp"],
+)
 def test_a_request_without_a_valid_signature_is_refused(server, signing):
     base_url, api = server
     status, _ = post_event(base_url, dm_event(f"U508{len(signing)}{sorted(signing)[0][0]}", "what is RIF"), **signing)

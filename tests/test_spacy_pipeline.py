@@ -1,4 +1,5 @@
 """The project's own spaCy pipeline: lookup lemmas and domain-term entities."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,10 +32,11 @@ def test_lemmatizer_merges_plural_and_verb_forms(nlp):
     "text,expected",
     [
         ("is it RIF or RPL?", {("RIF", "condition", "rif"), ("RPL", "condition", "rm")}),
-        ("recurrent implantation failure after ivf", {
-            ("recurrent implantation failure", "condition", "rif"), ("ivf", "procedure", "ivf")}),
-        ("should I test NK cells or do PGT-A", {
-            ("NK cells", "test", "nk_cells"), ("PGT-A", "test", "pgt")}),
+        (
+            "recurrent implantation failure after ivf",
+            {("recurrent implantation failure", "condition", "rif"), ("ivf", "procedure", "ivf")},
+        ),
+        ("should I test NK cells or do PGT-A", {("NK cells", "test", "nk_cells"), ("PGT-A", "test", "pgt")}),
         ("would Clexane help", {("Clexane", "treatment", "heparin")}),
         ("another BFN after my FET", {("BFN", "result", "bfn"), ("FET", "procedure", "fet")}),
     ],

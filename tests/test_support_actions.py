@@ -1,4 +1,5 @@
 """Support actions with real rasa_sdk Tracker and CollectingDispatcher."""
+
 from __future__ import annotations
 
 import asyncio
@@ -12,8 +13,16 @@ from actions.support.logic import voices_self_blame
 
 
 def tracker(text: str = "", slots=None) -> Tracker:
-    return Tracker("support-user", slots or {}, {"text": text, "intent": {"name": "express_distress"}, "entities": []},
-                   [], False, None, {}, "action_listen")
+    return Tracker(
+        "support-user",
+        slots or {},
+        {"text": text, "intent": {"name": "express_distress"}, "entities": []},
+        [],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
 
 
 def run(action, t: Tracker):
@@ -22,11 +31,20 @@ def run(action, t: Tracker):
     return [m.get("text") for m in dispatcher.messages], dispatcher.messages, events
 
 
-@pytest.mark.parametrize("text,blame", [
-    ("it's all my fault", True), ("I blame myself", True), ("I must have done something wrong", True),
-    ("I feel like a failure", True), ("I feel so guilty", True), ("my body keeps failing me", True),
-    ("I feel so alone", False), ("I'm heartbroken", False), ("", False),
-])
+@pytest.mark.parametrize(
+    "text,blame",
+    [
+        ("it's all my fault", True),
+        ("I blame myself", True),
+        ("I must have done something wrong", True),
+        ("I feel like a failure", True),
+        ("I feel so guilty", True),
+        ("my body keeps failing me", True),
+        ("I feel so alone", False),
+        ("I'm heartbroken", False),
+        ("", False),
+    ],
+)
 def test_self_blame_is_recognised(text, blame):
     assert voices_self_blame(text) is blame
 
@@ -44,8 +62,10 @@ def test_distress_without_blame_gets_no_blame_line():
     assert not any("not your fault" in t for t in texts)
 
 
-@pytest.mark.parametrize("region,present,absent", [
-    ("uk", "01924 200799", "nationalshare"), ("us", "nationalshare.org", "01924"), (None, "01924 200799", None)])
+@pytest.mark.parametrize(
+    "region,present,absent",
+    [("uk", "01924 200799", "nationalshare"), ("us", "nationalshare.org", "01924"), (None, "01924 200799", None)],
+)
 def test_support_resources_follow_the_region(region, present, absent):
     texts, _, _ = run(ActionShareSupportResources(), tracker(slots={"user_region": region}))
     assert present in texts[0]

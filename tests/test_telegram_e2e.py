@@ -1,5 +1,6 @@
 """End to end: the real Rasa server with our Telegram connector, against a
 fake Telegram Bot API on 127.0.0.1 (no network here)."""
+
 from __future__ import annotations
 
 import json
@@ -39,7 +40,9 @@ def message_update(chat_id: int, text: str, update_id: int = 0) -> dict:
     return {
         "update_id": update_id or next(update_ids),
         "message": {
-            "message_id": 1, "date": 1_700_000_000, "text": text,
+            "message_id": 1,
+            "date": 1_700_000_000,
+            "text": text,
             "chat": {"id": chat_id, "type": "private"},
             "from": {"id": chat_id, "is_bot": False, "first_name": "Sam"},
         },
@@ -77,7 +80,9 @@ def test_a_button_click_answers_its_topic_and_the_callback(server):
     click = {
         "update_id": next(update_ids),
         "callback_query": {
-            "id": "cbq-77", "chat_instance": "1", "data": "/faq/rif_causes",
+            "id": "cbq-77",
+            "chat_instance": "1",
+            "data": "/faq/rif_causes",
             "from": {"id": 502, "is_bot": False, "first_name": "Sam"},
             "message": {"message_id": 9, "date": 1_700_000_000, "chat": {"id": 502, "type": "private"}, "text": "..."},
         },
@@ -118,10 +123,16 @@ def test_a_sticker_gets_a_clear_answer(server):
     base_url, api = server
     update = message_update(506, "")
     del update["message"]["text"]
-    update["message"]["sticker"] = {"file_id": "x", "file_unique_id": "y", "width": 1, "height": 1, "is_animated": False}
+    update["message"]["sticker"] = {
+        "file_id": "x",
+        "file_unique_id": "y",
+        "width": 1,
+        "height": 1,
+        "is_animated": False,
+    }
     assert post_update(base_url, update)[0] == 200
     assert texts_sent(api, "sendMessage") == [
-        "I can only read typed messages, sorry. Please type your question, or type \"help\" to see what I can do."
+        'I can only read typed messages, sorry. Please type your question, or type "help" to see what I can do.'
     ]
 
 
@@ -136,17 +147,26 @@ def test_a_malformed_update_gets_a_400(server, body):
 def run_webhook_command(env_overrides: dict) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if not key.startswith("TELEGRAM_")}
     env.update(env_overrides, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "bot.channels.telegram_webhook"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.channels.telegram_webhook"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_the_webhook_command_registers_the_url_with_the_secret_token():
     with fake_telegram_api() as api:
-        result = run_webhook_command({
-            "TELEGRAM_ACCESS_TOKEN": TOKEN, "TELEGRAM_SECRET_TOKEN": SECRET,
-            "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/webhooks/telegram/webhook",
-            "TELEGRAM_API_BASE_URL": api.base_url,
-        })
+        result = run_webhook_command(
+            {
+                "TELEGRAM_ACCESS_TOKEN": TOKEN,
+                "TELEGRAM_SECRET_TOKEN": SECRET,
+                "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/webhooks/telegram/webhook",
+                "TELEGRAM_API_BASE_URL": api.base_url,
+            }
+        )
         assert result.returncode == 0, result.stderr
         [call] = api.calls_to("setWebhook")
     assert call.token == TOKEN

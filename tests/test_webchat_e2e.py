@@ -1,11 +1,12 @@
 """End to end: the chat page served by the Rasa server at /chat/, the
 rasa-webchat widget from npm, in real headless Chromium (Debian's package,
 driven by Playwright), talking Socket.IO to our fixed channel."""
+
 from __future__ import annotations
 
 import json
-import time
 import shutil
+import time
 import urllib.request
 from pathlib import Path
 
@@ -20,8 +21,15 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # As root in a closed network: no sandbox, and no background calls to Google.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ANSWER_TIMEOUT_MS = 60_000
 
 
@@ -62,9 +70,15 @@ def test_the_page_and_its_widget_are_served_with_a_strict_policy(server):
     assert get(server, "/chat/package.json")[0] == 404
 
 
-@pytest.mark.parametrize("origin, accepted", [
-    (None, True), (CLINIC_ORIGIN, True), ("https://evil.example", False),
-], ids=["no-origin", "configured-clinic", "other-site"])
+@pytest.mark.parametrize(
+    "origin, accepted",
+    [
+        (None, True),
+        (CLINIC_ORIGIN, True),
+        ("https://evil.example", False),
+    ],
+    ids=["no-origin", "configured-clinic", "other-site"],
+)
 def test_socketio_accepts_only_its_own_page_and_configured_sites(server, origin, accepted):
     headers = {"Origin": origin} if origin else {}
     status, _ = get(server, "/socket.io/?EIO=4&transport=polling", headers=headers)
@@ -118,7 +132,10 @@ def test_chat_in_chromium_answers_clicks_and_survives_a_reload(server, browser):
 
     # One conversation on the server, before and after the reload.
     assert user_texts_in_tracker(server, session_id) == [
-        "/greet", "what is RIF", "/faq/rif_causes", "what is recurrent miscarriage",
+        "/greet",
+        "what is RIF",
+        "/faq/rif_causes",
+        "what is recurrent miscarriage",
     ]
     # Nothing loaded from other sites (fonts, scripts, trackers).
     assert requested and all(url.startswith(server) for url in requested), sorted(set(requested))
@@ -171,11 +188,15 @@ def test_a_session_id_we_did_not_issue_is_replaced(socket_user):
     assert socket_user.request_session(issued) == issued  # a reload keeps its session
 
 
-@pytest.mark.parametrize("data, reply_key", [
-    ("just a string", "unreadable_message"),
-    ({"message": ["not", "text"]}, "unreadable_message"),
-    ({"message": "what is RIF"}, "no_session"),
-], ids=["not-an-object", "message-not-text", "no-session-id"])
+@pytest.mark.parametrize(
+    "data, reply_key",
+    [
+        ("just a string", "unreadable_message"),
+        ({"message": ["not", "text"]}, "unreadable_message"),
+        ({"message": "what is RIF"}, "no_session"),
+    ],
+    ids=["not-an-object", "message-not-text", "no-session-id"],
+)
 def test_malformed_chat_events_get_a_clear_answer(socket_user, data, reply_key):
     from bot.conversation import messages
 
@@ -193,6 +214,6 @@ def test_two_tabs_of_one_session_both_see_the_answer(server, socket_user):
         socket_user.client.emit("user_uttered", {"message": "what is RIF", "session_id": session_id})
         expected = faq_answers()["rif_definition"]["text"]
         for tab in (socket_user, second_tab):
-            tab.wait(lambda: any(m.get("text") == expected for m in tab.received))
+            tab.wait(lambda tab=tab: any(m.get("text") == expected for m in tab.received))
     finally:
         second_tab.close()

@@ -1,5 +1,6 @@
 """rasa_sdk actions of the history walk-through: thin adapters around the
 plain functions in this package."""
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -13,9 +14,9 @@ from rasa_sdk.types import DomainDict
 from actions.history import answers
 from actions.history.assessment import Pattern, assess_history
 from actions.history.content import (
+    form_content,
     format_resources,
     format_summary,
-    form_content,
     guidance_content,
     guidance_for,
     region_aliases,
@@ -52,7 +53,9 @@ class CountingFormValidationAction(FormValidationAction, ABC):
     def accept(self, slot: str, value: Any) -> Dict[Text, Any]:
         return {slot: value, FAILED_ATTEMPTS_SLOT: 0}
 
-    def reject(self, slot: str, problem: str, dispatcher: CollectingDispatcher, tracker: Tracker, details=None) -> Dict[Text, Any]:
+    def reject(
+        self, slot: str, problem: str, dispatcher: CollectingDispatcher, tracker: Tracker, details=None
+    ) -> Dict[Text, Any]:
         content = form_content()
         attempts = int(tracker.get_slot(FAILED_ATTEMPTS_SLOT) or 0) + 1
         dispatcher.utter_message(text=content["explanations"][problem].strip().format(**(details or {})))
@@ -66,7 +69,9 @@ class ValidateHistoryForm(CountingFormValidationAction):
     def name(self) -> Text:
         return "validate_history_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Text]:
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
         return required_history_slots(domain_slots, _history_slots(tracker))
 
     def _check(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:

@@ -4,6 +4,7 @@ Counts accept digits, number words ("three", "twenty-one"), "once"/"twice",
 "a couple", and "none"/"no"/"never"/"zero" for 0; "not sure"/"I don't know"
 mean unknown. spaCy's ``like_num`` finds the number tokens.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,19 +26,43 @@ _UNKNOWN_PHRASES = re.compile(
     r"\b(not sure|unsure|no idea|don'?t know|do not know|dont know|dunno|idk|"
     r"can'?t remember|cannot remember|don'?t remember|not certain|skip|prefer not)\b"
 )
-_ZERO_PHRASES = re.compile(r"^(none|no|nope|never|zero|nil|nothing|not any|not one|no transfers?|no losses|not yet|0)\b")
+_ZERO_PHRASES = re.compile(
+    r"^(none|no|nope|never|zero|nil|nothing|not any|not one|no transfers?|no losses|not yet|0)\b"
+)
 _VAGUE = re.compile(r"\b(a few|few|several|many|lots|loads|some|a lot)\b")
 _NEGATIVE = re.compile(r"(^|[^\w])-\s*\d|\bminus\b")
 
 _UNITS: Dict[str, int] = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
 }
 _TENS: Dict[str, int] = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 _SCALES: Dict[str, int] = {"hundred": 100, "thousand": 1000}
 _TIMES: Dict[str, int] = {"once": 1, "twice": 2, "thrice": 3}
@@ -151,13 +176,15 @@ def parse_count(text: Optional[str], maximum: int = MAX_COUNT) -> CountAnswer:
 
 YES, NO, SOME = "yes", "no", "some"
 
-_YES = re.compile(r"^(yes|yeah|yep|yup|ya|y|sure|correct|definitely|they were|we have|we did|i have|both|both of us|done|good|all of them)\b")
+_YES = re.compile(
+    r"^(yes|yeah|yep|yup|ya|y|sure|correct|definitely|they were|we have|we did|i have|both|both of us|done|good|all of them)\b"
+)
 _NO = re.compile(r"^(no|nope|nah|n|not really|neither|never|they weren'?t|we haven'?t|i haven'?t|not yet|none|poor)\b")
 _SOME = re.compile(r"\b(some|mixed|a few of them|one of us|only me|only my partner|partly|half)\b")
 
 
 def parse_yes_no(text: Optional[str], allow_some: bool = False) -> Optional[str]:
-    """"yes", "no", "some" (if allowed), ``UNKNOWN``, or None when unclear."""
+    """ "yes", "no", "some" (if allowed), ``UNKNOWN``, or None when unclear."""
     cleaned = " ".join((text or "").lower().split()).strip(" .!?")
     if not cleaned:
         return None

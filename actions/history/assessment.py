@@ -4,6 +4,7 @@ Thresholds are seed A's lay definitions (two or more failed transfers; two or
 more confirmed losses). Guidelines differ, and the replies say so: this only
 names a resemblance, never a diagnosis.
 """
+
 from __future__ import annotations
 
 from enum import Enum

@@ -1,4 +1,5 @@
 """Load the walk-through's content (YAML under actions/content/) and choose from it."""
+
 from __future__ import annotations
 
 from functools import lru_cache

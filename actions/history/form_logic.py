@@ -1,5 +1,6 @@
 """The form's decisions as plain functions: which questions to ask and
 whether an answer can be used. No Rasa types, so they are table-tested."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """rasa_sdk actions for support: thin adapters around actions.support.logic."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -12,6 +13,7 @@ from actions.history.actions import CountingFormValidationAction
 from actions.history.content import format_resources, region_aliases
 from actions.history.form_logic import REGION_SLOT, check_answer
 from actions.support.logic import distress_reply, support_text
+
 
 class ActionRespondToDistress(Action):
     def name(self) -> Text:
@@ -41,7 +43,9 @@ class ValidateRegionForm(CountingFormValidationAction):
     def name(self) -> Text:
         return "validate_region_form"
 
-    def validate_user_region(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    def validate_user_region(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         checked = check_answer(REGION_SLOT, value, {}, region_aliases())
         if checked.problem:
             return self.reject(REGION_SLOT, checked.problem, dispatcher, tracker)

@@ -1,4 +1,5 @@
 """Plain decisions of the support actions, testable without Rasa."""
+
 from __future__ import annotations
 
 import re

@@ -7,6 +7,7 @@ In memory for one server; in Redis (one ``SET NX EX`` per event, atomic) when
 several servers share the traffic, so a retry that reaches another server is
 still recognised.
 """
+
 from __future__ import annotations
 
 import logging
@@ -23,8 +24,12 @@ DEFAULT_MAX_ENTRIES = 100_000
 class RecentEvents:
     """In-process memory of handled event ids, bounded in time and size."""
 
-    def __init__(self, ttl_seconds: float = DEFAULT_TTL_SECONDS, max_entries: int = DEFAULT_MAX_ENTRIES,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        ttl_seconds: float = DEFAULT_TTL_SECONDS,
+        max_entries: int = DEFAULT_MAX_ENTRIES,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._ttl = ttl_seconds
         self._max = max_entries
         self._clock = clock
@@ -44,8 +49,15 @@ class RecentEvents:
 class RedisRecentEvents:
     """Handled event ids in Redis, shared by every server."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 6379, db: int = 1, password: Optional[str] = None,
-                 key_prefix: str = "rifrm:handled:", ttl_seconds: int = DEFAULT_TTL_SECONDS) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 6379,
+        db: int = 1,
+        password: Optional[str] = None,
+        key_prefix: str = "rifrm:handled:",
+        ttl_seconds: int = DEFAULT_TTL_SECONDS,
+    ) -> None:
         import redis.asyncio
 
         self._redis = redis.asyncio.Redis(host=host, port=port, db=db, password=password)
@@ -66,7 +78,10 @@ def recent_events_from_config(config: Optional[Dict[str, Any]], key_prefix: str)
         return RecentEvents()
     if config["type"] == "redis":
         return RedisRecentEvents(
-            host=config.get("host", "127.0.0.1"), port=int(config.get("port", 6379)), db=int(config.get("db", 1)),
-            password=config.get("password"), key_prefix=key_prefix,
+            host=config.get("host", "127.0.0.1"),
+            port=int(config.get("port", 6379)),
+            db=int(config.get("db", 1)),
+            password=config.get("password"),
+            key_prefix=key_prefix,
         )
     raise ValueError(f"dedupe_store type must be memory or redis, not {config['type']!r}")

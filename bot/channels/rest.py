@@ -10,6 +10,7 @@
   server is down), the user gets a short apology instead of silence.
 - The first reply of each session starts with the "not a doctor" line.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -40,7 +41,7 @@ def parse_rest_body(body: bytes) -> Union[RestMessage, str]:
     try:
         data = json.loads(body.decode("utf-8") if body else "")
     except (UnicodeDecodeError, ValueError):
-        return "the body must be JSON: {\"sender\": \"...\", \"message\": \"...\"}"
+        return 'the body must be JSON: {"sender": "...", "message": "..."}'
     if not isinstance(data, dict):
         return "the body must be a JSON object"
     if "sender" not in data:
@@ -94,16 +95,24 @@ class RestInput(RasaRestInput):
         async def receive(request: Request) -> HTTPResponse:
             if not is_authorised(request.headers.get("Authorization"), self.auth_token):
                 return response.json(
-                    {"error": "this endpoint needs 'Authorization: Bearer <token>'"}, status=401,
+                    {"error": "this endpoint needs 'Authorization: Bearer <token>'"},
+                    status=401,
                     headers={"WWW-Authenticate": "Bearer"},
                 )
             parsed = parse_rest_body(request.body)
             if isinstance(parsed, str):
                 return response.json({"error": parsed}, status=400)
-            replies = await handle_turn(request.app, on_new_message, UserMessage(
-                parsed.text, CollectingOutputChannel(), parsed.sender_id,
-                input_channel=self.name(), metadata=parsed.metadata,
-            ))
+            replies = await handle_turn(
+                request.app,
+                on_new_message,
+                UserMessage(
+                    parsed.text,
+                    CollectingOutputChannel(),
+                    parsed.sender_id,
+                    input_channel=self.name(),
+                    metadata=parsed.metadata,
+                ),
+            )
             return response.json(replies)
 
         return webhook

@@ -13,6 +13,7 @@ always talks to slack.com. This subclass, still named ``slack``:
 - sends buttons as Block Kit blocks, and starts each session with the same
   "not a doctor" line as every channel.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -22,7 +23,8 @@ from http import HTTPStatus
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
-from rasa.core.channels.slack import SlackBot as RasaSlackBot, SlackInput as RasaSlackInput
+from rasa.core.channels.slack import SlackBot as RasaSlackBot
+from rasa.core.channels.slack import SlackInput as RasaSlackInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -56,23 +58,31 @@ def button_blocks(text: str, buttons: List[Dict[str, Any]]) -> List[Dict[str, An
         for index, button in enumerate(buttons)
     ]
     for start in range(0, len(elements), BUTTONS_PER_ACTIONS_BLOCK):
-        blocks.append({"type": "actions", "elements": elements[start:start + BUTTONS_PER_ACTIONS_BLOCK]})
+        blocks.append({"type": "actions", "elements": elements[start : start + BUTTONS_PER_ACTIONS_BLOCK]})
     return blocks
 
 
 class SlackBot(RasaSlackBot):
     """Rasa's Slack output with a settable API base URL and block buttons."""
 
-    def __init__(self, token: Text, slack_channel: Optional[Text] = None, thread_id: Optional[Text] = None,
-                 proxy: Optional[Text] = None, api_base_url: Optional[Text] = None) -> None:
+    def __init__(
+        self,
+        token: Text,
+        slack_channel: Optional[Text] = None,
+        thread_id: Optional[Text] = None,
+        proxy: Optional[Text] = None,
+        api_base_url: Optional[Text] = None,
+    ) -> None:
         super().__init__(token, slack_channel, thread_id, proxy)
         if api_base_url:
             self.client = AsyncWebClient(token, proxy=proxy, base_url=api_base_url.rstrip("/") + "/")
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
-                                     **kwargs: Any) -> None:
-        await self._post_message(channel=self.slack_channel or recipient_id, as_user=True, text=text,
-                                 blocks=button_blocks(text, buttons))
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
+        await self._post_message(
+            channel=self.slack_channel or recipient_id, as_user=True, text=text, blocks=button_blocks(text, buttons)
+        )
 
 
 class SlackInput(RasaSlackInput):
@@ -115,14 +125,20 @@ class SlackInput(RasaSlackInput):
             users = event_body.get("authed_users") or [
                 auth.get("user_id") for auth in (event_body.get("authorizations") or [])[:1]
             ]
-            return {"out_channel": event.get("channel"), "thread_id": event.get("thread_ts", event.get("ts")),
-                    "users": users}
+            return {
+                "out_channel": event.get("channel"),
+                "thread_id": event.get("thread_ts", event.get("ts")),
+                "users": users,
+            }
         if kind == "application/x-www-form-urlencoded":
             payload = _interactive_payload(request) or {}
             message = payload.get("message") or {}
             user_id = (payload.get("user") or {}).get("id")
-            return {"out_channel": (payload.get("channel") or {}).get("id"),
-                    "thread_id": message.get("thread_ts", message.get("ts")), "users": [user_id] if user_id else []}
+            return {
+                "out_channel": (payload.get("channel") or {}).get("id"),
+                "thread_id": message.get("thread_ts", message.get("ts")),
+                "users": [user_id] if user_id else [],
+            }
         return {}
 
     async def _first_delivery(self, event_key: Optional[str], request: Request) -> bool:
@@ -130,21 +146,40 @@ class SlackInput(RasaSlackInput):
             return True
         first = await self.handled_events.first_time(event_key)
         if not first:
-            logger.info("Slack delivered %s again (retry %s, reason %s): already answered.", event_key,
-                        request.headers.get(self.retry_num_header), request.headers.get(self.retry_reason_header))
+            logger.info(
+                "Slack delivered %s again (retry %s, reason %s): already answered.",
+                event_key,
+                request.headers.get(self.retry_num_header),
+                request.headers.get(self.retry_reason_header),
+            )
         return first
 
-    def _answer_in_background(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                              text: str, sender_id: Optional[str], metadata: Dict[str, Any]) -> None:
+    def _answer_in_background(
+        self,
+        request: Request,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        text: str,
+        sender_id: Optional[str],
+        metadata: Dict[str, Any],
+    ) -> None:
         """Slack wants a 2xx within 3 seconds: reply now, answer after."""
-        output = self.get_output_channel(metadata.get("out_channel"),
-                                         metadata.get("thread_id") if self.use_threads else None)
+        output = self.get_output_channel(
+            metadata.get("out_channel"), metadata.get("thread_id") if self.use_threads else None
+        )
         app = request.app
 
         async def answer() -> None:
-            replies = await handle_turn(app, on_new_message, UserMessage(
-                text, CollectingOutputChannel(), sender_id, input_channel=self.name(), metadata=metadata,
-            ))
+            replies = await handle_turn(
+                app,
+                on_new_message,
+                UserMessage(
+                    text,
+                    CollectingOutputChannel(),
+                    sender_id,
+                    input_channel=self.name(),
+                    metadata=metadata,
+                ),
+            )
             await send_replies(output, output.slack_channel or sender_id, replies)
 
         task = asyncio.create_task(answer())
@@ -162,8 +197,10 @@ class SlackInput(RasaSlackInput):
         @slack_webhook.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
             if not self.is_request_from_slack_authentic(request):
-                return response.text("Message is not properly signed with a valid X-Slack-Signature header",
-                                     status=HTTPStatus.BAD_REQUEST)
+                return response.text(
+                    "Message is not properly signed with a valid X-Slack-Signature header",
+                    status=HTTPStatus.BAD_REQUEST,
+                )
             kind = media_type(request.headers.get("content-type"))
 
             if kind == "application/json":
@@ -180,8 +217,9 @@ class SlackInput(RasaSlackInput):
                 if not await self._first_delivery(body.get("event_id"), request):
                     return response.text("already handled", **already_handled)
                 event = body["event"]
-                sender_id = self._get_conversation_id(event.get("user", ""), metadata.get("out_channel"),
-                                                      metadata.get("thread_id"))
+                sender_id = self._get_conversation_id(
+                    event.get("user", ""), metadata.get("out_channel"), metadata.get("thread_id")
+                )
                 text = self._sanitize_user_message(event.get("text", ""), metadata["users"])
                 self._answer_in_background(request, on_new_message, text, sender_id, metadata)
                 return response.text("")
@@ -198,8 +236,9 @@ class SlackInput(RasaSlackInput):
                 if not await self._first_delivery(click_key and f"click:{click_key}", request):
                     return response.text("already handled", **already_handled)
                 metadata = self.get_metadata(request)
-                sender_id = self._get_conversation_id((payload.get("user") or {}).get("id"),
-                                                      metadata.get("out_channel"), metadata.get("thread_id"))
+                sender_id = self._get_conversation_id(
+                    (payload.get("user") or {}).get("id"), metadata.get("out_channel"), metadata.get("thread_id")
+                )
                 self._answer_in_background(request, on_new_message, text, sender_id, metadata)
                 return response.text("")
 

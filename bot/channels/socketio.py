@@ -13,6 +13,7 @@ its session's room and never receives ``bot_uttered``. This subclass:
 - answers malformed events with a short message instead of an error, and
   starts each session with the same "not a doctor" line as every channel.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,8 @@ import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Union
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage, decode_bearer_token
-from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput as RasaSocketIOInput, SocketIOOutput
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
+from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -146,9 +148,15 @@ class SocketIOInput(RasaSocketIOInput):
             else:
                 sender_id = sid
             replies = await handle_turn(
-                socketio_webhook.ctx.app, on_new_message,
-                UserMessage(data.get("message", ""), CollectingOutputChannel(), sender_id,
-                            input_channel=self.name(), metadata=_metadata(data.get(self.metadata_key))),
+                socketio_webhook.ctx.app,
+                on_new_message,
+                UserMessage(
+                    data.get("message", ""),
+                    CollectingOutputChannel(),
+                    sender_id,
+                    input_channel=self.name(),
+                    metadata=_metadata(data.get(self.metadata_key)),
+                ),
             )
             await send_replies(output, sender_id, replies)
 

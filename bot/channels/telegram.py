@@ -13,6 +13,7 @@ secret token. This subclass:
 - answers each update once, even when Telegram delivers it again;
 - gives a clear answer to what it cannot read (stickers, photos, voice).
 """
+
 from __future__ import annotations
 
 import hmac
@@ -24,7 +25,8 @@ from aiogram import Bot
 from aiogram.bot.api import TELEGRAM_PRODUCTION, TelegramAPIServer
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
-from rasa.core.channels.telegram import TelegramInput as RasaTelegramInput, TelegramOutput as RasaTelegramOutput
+from rasa.core.channels.telegram import TelegramInput as RasaTelegramInput
+from rasa.core.channels.telegram import TelegramOutput as RasaTelegramOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -76,8 +78,11 @@ def text_of_update(update: Dict[str, Any]) -> Tuple[Optional[str], Optional[str]
         chat = (callback.get("message") or {}).get("chat") or callback.get("from") or {}
         chat_id = chat.get("id")
         data = callback.get("data")
-        return (str(chat_id) if chat_id is not None else None,
-                data if isinstance(data, str) else None, str(callback.get("id", "")) or None)
+        return (
+            str(chat_id) if chat_id is not None else None,
+            data if isinstance(data, str) else None,
+            str(callback.get("id", "")) or None,
+        )
     message = update.get("message") or update.get("edited_message")
     if not isinstance(message, dict) or not isinstance(message.get("chat"), dict):
         return None, None, None
@@ -95,12 +100,15 @@ class TelegramOutput(RasaTelegramOutput):
         server = TelegramAPIServer.from_base(api_base_url) if api_base_url else TELEGRAM_PRODUCTION
         Bot.__init__(self, access_token, server=server)
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
-                                     **kwargs: Any) -> None:
-        markup = InlineKeyboardMarkup(inline_keyboard=[
-            [InlineKeyboardButton(item["text"], callback_data=item["callback_data"]) for item in row]
-            for row in keyboard_rows(buttons)
-        ])
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
+        markup = InlineKeyboardMarkup(
+            inline_keyboard=[
+                [InlineKeyboardButton(item["text"], callback_data=item["callback_data"]) for item in row]
+                for row in keyboard_rows(buttons)
+            ]
+        )
         await self.send_message(recipient_id, text, reply_markup=markup)
 
 
@@ -116,8 +124,10 @@ class TelegramInput(RasaTelegramInput):
         if not credentials or not credentials.get("access_token"):
             cls.raise_missing_credentials_exception()
         if not credentials.get("secret_token"):
-            raise ValueError("The Telegram channel needs a secret_token (TELEGRAM_SECRET_TOKEN): without it anyone "
-                             "could post updates to the webhook.")
+            raise ValueError(
+                "The Telegram channel needs a secret_token (TELEGRAM_SECRET_TOKEN): without it anyone "
+                "could post updates to the webhook."
+            )
         return cls(
             access_token=credentials["access_token"],
             secret_token=str(credentials["secret_token"]),
@@ -126,8 +136,14 @@ class TelegramInput(RasaTelegramInput):
             dedupe_store=credentials.get("dedupe_store"),
         )
 
-    def __init__(self, access_token: Text, secret_token: Text, webhook_url: Optional[Text] = None,
-                 api_base_url: Optional[Text] = None, dedupe_store: Optional[Dict[str, Any]] = None) -> None:
+    def __init__(
+        self,
+        access_token: Text,
+        secret_token: Text,
+        webhook_url: Optional[Text] = None,
+        api_base_url: Optional[Text] = None,
+        dedupe_store: Optional[Dict[str, Any]] = None,
+    ) -> None:
         super().__init__(access_token, verify=None, webhook_url=webhook_url, debug_mode=False)
         self.secret_token = secret_token
         self.api_base_url = api_base_url
@@ -180,10 +196,17 @@ class TelegramInput(RasaTelegramInput):
                 await send_replies(output, chat_id, [{"text": messages()["text_only"]}])
                 return response.text("success")
 
-            replies = await handle_turn(request.app, on_new_message, UserMessage(
-                text, CollectingOutputChannel(), chat_id, input_channel=self.name(),
-                metadata={"telegram_update_id": update.get("update_id")},
-            ))
+            replies = await handle_turn(
+                request.app,
+                on_new_message,
+                UserMessage(
+                    text,
+                    CollectingOutputChannel(),
+                    chat_id,
+                    input_channel=self.name(),
+                    metadata={"telegram_update_id": update.get("update_id")},
+                ),
+            )
             await send_replies(output, chat_id, replies)
             return response.text("success")
 

@@ -6,6 +6,7 @@ deployment (``make telegram-webhook``), never while the server starts.
   TELEGRAM_SECRET_TOKEN   the same secret the Rasa server checks
   TELEGRAM_API_BASE_URL   optional self-hosted Bot API server (default https://api.telegram.org)
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,11 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 
 
 def set_webhook_request(env: Mapping[str, str]) -> urllib.request.Request:
-    missing = [name for name in ("TELEGRAM_ACCESS_TOKEN", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_SECRET_TOKEN")
-               if not env.get(name, "").strip()]
+    missing = [
+        name
+        for name in ("TELEGRAM_ACCESS_TOKEN", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_SECRET_TOKEN")
+        if not env.get(name, "").strip()
+    ]
     if missing:
         raise ValueError(f"set {', '.join(missing)} first (see README, Telegram)")
     base = env.get("TELEGRAM_API_BASE_URL", "").strip() or DEFAULT_API_BASE_URL
@@ -32,7 +36,9 @@ def set_webhook_request(env: Mapping[str, str]) -> urllib.request.Request:
     }
     return urllib.request.Request(
         f"{base.rstrip('/')}/bot{env['TELEGRAM_ACCESS_TOKEN'].strip()}/setWebhook",
-        data=json.dumps(body).encode("utf-8"), headers={"Content-Type": "application/json"}, method="POST",
+        data=json.dumps(body).encode("utf-8"),
+        headers={"Content-Type": "application/json"},
+        method="POST",
     )
 
 

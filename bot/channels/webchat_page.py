@@ -6,6 +6,7 @@ page's widget talks to the Socket.IO channel (bot/channels/socketio.py) on
 the same origin. The widget is rasa-webchat from the npm registry, installed
 into web/node_modules from web/package-lock.json by the set-up.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,8 +33,11 @@ PAGE_FILES: Dict[str, Path] = {
 # opening the chat tells no third party about the visitor (the CSP blocks it too).
 REMOTE_CSS_IMPORT = re.compile(r"@import url\(https?://[^)]*\);?")
 
-CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-                 ".css": "text/css; charset=utf-8"}
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+}
 
 # The widget injects its styles inline; nothing loads from other sites (its
 # web font included), so a visit tells no third party about the user.
@@ -88,12 +92,16 @@ async def _serve(name: str) -> HTTPResponse:
     if not path.exists():
         return response.text(
             "The chat widget is not installed: run `make run`, which installs it from web/package-lock.json.",
-            status=503, headers=SECURITY_HEADERS,
+            status=503,
+            headers=SECURITY_HEADERS,
         )
     if path == WIDGET_BUNDLE:
         stat = path.stat()
-        return response.raw(_widget_without_remote_imports(path, (stat.st_mtime_ns, stat.st_size)),
-                            headers=SECURITY_HEADERS, content_type=CONTENT_TYPES[".js"])
+        return response.raw(
+            _widget_without_remote_imports(path, (stat.st_mtime_ns, stat.st_size)),
+            headers=SECURITY_HEADERS,
+            content_type=CONTENT_TYPES[".js"],
+        )
     return await response.file(path, headers=SECURITY_HEADERS, mime_type=CONTENT_TYPES[path.suffix])
 
 

@@ -8,6 +8,7 @@ start from spaCy's blank English tokenizer and add:
 
 Usage: python -m bot.spacy_pipeline.build OUTPUT_DIR
 """
+
 from __future__ import annotations
 
 import sys

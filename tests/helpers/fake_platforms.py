@@ -4,14 +4,15 @@ Each runs an aiohttp app in its own thread and records every API call, so
 a test can drive Rasa's real connectors (in the real Rasa server) and read
 what they sent. They answer as the real APIs do for the methods we use.
 """
+
 from __future__ import annotations
 
 import asyncio
 import json
 import threading
 import time
-from dataclasses import dataclass, field
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, Callable, ContextManager, Dict, Iterator, List
 
 from aiohttp import web
@@ -85,10 +86,16 @@ def _telegram_app(api: FakeApi) -> web.Application:
             for row in markup.get("inline_keyboard", []):
                 for button in row:
                     if len(button.get("callback_data", "").encode("utf-8")) > 64:
-                        return web.json_response({"ok": False, "error_code": 400,
-                                                  "description": "Bad Request: BUTTON_DATA_INVALID"}, status=400)
-            result = {"message_id": next(message_ids), "date": int(time.time()),
-                      "chat": {"id": int(params["chat_id"]), "type": "private"}, "text": params.get("text", "")}
+                        return web.json_response(
+                            {"ok": False, "error_code": 400, "description": "Bad Request: BUTTON_DATA_INVALID"},
+                            status=400,
+                        )
+            result = {
+                "message_id": next(message_ids),
+                "date": int(time.time()),
+                "chat": {"id": int(params["chat_id"]), "type": "private"},
+                "text": params.get("text", ""),
+            }
         elif lowered in ("answercallbackquery", "setwebhook", "deletewebhook"):
             result = True
         else:
@@ -107,8 +114,14 @@ def _slack_app(api: FakeApi) -> web.Application:
         params = await _params_of(request)
         api.record(ApiCall(name, token, params))
         if name == "chat.postMessage":
-            return web.json_response({"ok": True, "channel": params.get("channel"), "ts": f"{time.time():.6f}",
-                                      "message": {"text": params.get("text", "")}})
+            return web.json_response(
+                {
+                    "ok": True,
+                    "channel": params.get("channel"),
+                    "ts": f"{time.time():.6f}",
+                    "message": {"text": params.get("text", "")},
+                }
+            )
         if name == "auth.test":
             return web.json_response({"ok": True, "user_id": "UBOT", "bot_id": "BBOT"})
         return web.json_response({"ok": False, "error": "unknown_method"})

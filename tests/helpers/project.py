@@ -1,4 +1,5 @@
 """Project paths and loaders for the YAML data the tests check."""
+
 from __future__ import annotations
 
 import os
@@ -35,9 +36,7 @@ def seed_texts() -> Dict[str, str]:
 def examples_of(block: dict) -> List[str]:
     """The example lines of one `- intent:` block of Rasa YAML NLU data."""
     return [
-        line.strip()[2:].strip()
-        for line in block.get("examples", "").splitlines()
-        if line.strip().startswith("- ")
+        line.strip()[2:].strip() for line in block.get("examples", "").splitlines() if line.strip().startswith("- ")
     ]
 
 

@@ -1,4 +1,5 @@
 """Start the real Rasa server and action server as subprocesses for tests."""
+
 from __future__ import annotations
 
 import json
@@ -101,12 +102,18 @@ def rasa_server(
         credentials_file = TEST_OUTPUT / f"credentials-{port}.yml"
         credentials_file.write_text(yaml.safe_dump(credentials))
     args = [
-        str(VENV_BIN / "rasa"), "run",
-        "--model", str(MODEL_PATH),
-        "--port", str(port),
-        "--interface", "127.0.0.1",
-        "--credentials", str(credentials_file),
-        "--endpoints", str(endpoints),
+        str(VENV_BIN / "rasa"),
+        "run",
+        "--model",
+        str(MODEL_PATH),
+        "--port",
+        str(port),
+        "--interface",
+        "127.0.0.1",
+        "--credentials",
+        str(credentials_file),
+        "--endpoints",
+        str(endpoints),
         *(extra_args or []),
     ]
     with _process(f"rasa-server-{port}", args, f"http://127.0.0.1:{port}/webhooks/rest/") as process:
@@ -131,10 +138,14 @@ def _fetch(request: urllib.request.Request):
 def post_raw(base_url: str, body: bytes, path: str = "/webhooks/rest/webhook", headers=None):
     """POST bytes as JSON (with the test REST token unless ``headers`` names
     an Authorization); returns (status, parsed JSON or text)."""
-    return _fetch(urllib.request.Request(
-        f"{base_url}{path}", data=body,
-        headers={"Content-Type": "application/json", **REST_AUTH_HEADER, **(headers or {})}, method="POST",
-    ))
+    return _fetch(
+        urllib.request.Request(
+            f"{base_url}{path}",
+            data=body,
+            headers={"Content-Type": "application/json", **REST_AUTH_HEADER, **(headers or {})},
+            method="POST",
+        )
+    )
 
 
 def get(base_url: str, path: str, headers=None):

@@ -3,6 +3,7 @@ end-to-end modules (REST, walk-through, safety, web chat, Telegram, Slack):
 starting a Rasa server loads the model, about 40 s here, so one start
 instead of six keeps CI well inside its time budget. Each module uses its
 own senders, chats and users, so they cannot see each other's conversations."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -36,19 +37,25 @@ def shared_assistant() -> Iterator[SharedAssistant]:
             # makes it in production; send_rest() always sends it.
             "bot.channels.rest.RestInput": {"auth_token": REST_TEST_TOKEN},
             "bot.channels.socketio.SocketIOInput": {
-                "user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered",
-                "session_persistence": True, "cors_allowed_origins": [CLINIC_ORIGIN],
+                "user_message_evt": "user_uttered",
+                "bot_message_evt": "bot_uttered",
+                "session_persistence": True,
+                "cors_allowed_origins": [CLINIC_ORIGIN],
             },
             "bot.channels.webchat_page.WebChatPage": None,
             "bot.channels.telegram.TelegramInput": {
-                "access_token": TELEGRAM_TOKEN, "secret_token": TELEGRAM_SECRET, "api_base_url": telegram.base_url,
+                "access_token": TELEGRAM_TOKEN,
+                "secret_token": TELEGRAM_SECRET,
+                "api_base_url": telegram.base_url,
             },
             "bot.channels.slack.SlackInput": {
-                "slack_token": SLACK_BOT_TOKEN, "slack_signing_secret": SLACK_SIGNING_SECRET,
+                "slack_token": SLACK_BOT_TOKEN,
+                "slack_signing_secret": SLACK_SIGNING_SECRET,
                 "api_base_url": slack.base_url,
             },
         }
         with action_server() as actions_url:
-            with rasa_server(action_endpoint=actions_url, credentials=credentials,
-                             extra_args=["--enable-api"]) as base_url:
+            with rasa_server(
+                action_endpoint=actions_url, credentials=credentials, extra_args=["--enable-api"]
+            ) as base_url:
                 yield SharedAssistant(base_url, telegram, slack, list(telegram.calls), list(slack.calls))
