@@ -81,11 +81,13 @@ purge:
 	@scripts/setup.sh venv >/dev/null
 	@.venv/bin/python -m bot.retention --days $(DAYS)
 
+# Re-resolve requirements.in with pip-compile (pip-tools) in a throw-away Python 3.10 venv.
+# The model package (requirements-nodeps.lock) is pinned by hand: it must install --no-deps.
 lock:
 	@py=$$(scripts/find_python310.sh) && rm -rf build/lock-venv && "$$py" -m venv build/lock-venv \
-	  && build/lock-venv/bin/pip install --quiet "pip==24.0" && build/lock-venv/bin/pip install --quiet -r requirements.in \
-	  && { echo "# Generated from requirements.in by 'make lock' (pip freeze --all, Python 3.10). Do not edit."; \
-	       build/lock-venv/bin/pip freeze --all | grep -v -E '^(pip|wheel)=='; } > requirements.lock \
+	  && build/lock-venv/bin/pip install --quiet "pip==24.0" "pip-tools==7.4.1" \
+	  && build/lock-venv/bin/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url \
+	       --output-file requirements.lock requirements.in \
 	  && rm -rf build/lock-venv && echo "requirements.lock updated"
 
 clean:

@@ -34,13 +34,16 @@ class Samples:
 
 
 def percentile(values: List[float], q: float) -> Optional[float]:
+    """The q-th percentile (0-100), interpolated as numpy's default ("inclusive")."""
     if not values:
         return None
-    ordered = sorted(values)
-    rank = q / 100 * (len(ordered) - 1)
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+    if len(values) == 1:
+        return float(values[0])
+    if q <= 0 or q >= 100:
+        return float(min(values) if q <= 0 else max(values))
+    # Cut points at 0.1% steps, so fractional percentiles such as 99.9 work too.
+    cuts = statistics.quantiles(values, n=1000, method="inclusive")
+    return cuts[round(q * 10) - 1]
 
 
 def summary(samples: Samples) -> Dict[str, object]:

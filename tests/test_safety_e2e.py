@@ -9,15 +9,33 @@ import re
 
 import pytest
 
+from bench.real_voice import load_cases
 from tests.helpers.servers import send_rest
-from tests.test_safety_net import CRISIS_MESSAGES, URGENT
+from tests.test_safety_net import CRISIS_CHECK_BURIED, CRISIS_CHECK_SHORT, CRISIS_MESSAGES, SAME_DAY, URGENT
 
 pytestmark = pytest.mark.e2e
 
 URGENT_REPLY = "Please get medical help now"
 CRISIS_REPLY = "116 123"
+CRISIS_QUESTION = "are you having thoughts of ending your life?"
+SAME_DAY_REPLY = "get checked today"
 RESUME_PAYLOAD = "/resume_assessment"
 _senders = itertools.count()
+
+REAL_VOICE = load_cases()
+# (message, what the reply must contain): the component tests' phrasings and
+# every crisis / urgent / same-day message of the real-voice set.
+CASES = (
+    [(t, URGENT_REPLY) for t in URGENT]
+    + [(t, CRISIS_REPLY) for t in CRISIS_MESSAGES]
+    + [(t, CRISIS_QUESTION) for t in CRISIS_CHECK_SHORT + CRISIS_CHECK_BURIED]
+    + [(t, SAME_DAY_REPLY) for t in SAME_DAY]
+)
+REAL_VOICE_CASES = (
+    [(c.text, CRISIS_REPLY) for c in REAL_VOICE if c.safety == "crisis"]
+    + [(c.text, URGENT_REPLY) for c in REAL_VOICE if c.safety == "urgent"]
+    + [(c.text, SAME_DAY_REPLY) for c in REAL_VOICE if c.safety == "same_day"]
+)
 
 
 @pytest.fixture
@@ -33,27 +51,51 @@ def new_sender(kind: str) -> str:
     return f"e2e-safety-{kind}-{next(_senders)}"
 
 
-@pytest.mark.parametrize(
-    "text,expected", [(t, URGENT_REPLY) for t in URGENT] + [(t, CRISIS_REPLY) for t in CRISIS_MESSAGES]
-)
+def payloads(replies) -> list:
+    return [b["payload"] for r in replies for b in r.get("buttons", [])]
+
+
+@pytest.mark.parametrize("text,expected", CASES + REAL_VOICE_CASES, ids=lambda v: str(v)[:40])
 def test_safety_reply_as_first_message(server, text, expected):
     replies = send_rest(server, new_sender("first"), text)
-    assert expected in texts(replies)
-    assert "988" in texts(replies) or expected == URGENT_REPLY
+    reply = texts(replies)
+    if expected == SAME_DAY_REPLY:  # the emergency reply is a safe over-triage, nothing else is
+        assert SAME_DAY_REPLY in reply or URGENT_REPLY in reply
+    else:
+        assert expected in reply
+    if expected == CRISIS_QUESTION:  # the line is in the same reply as the question
+        assert CRISIS_REPLY in reply and "988" in reply and payloads(replies) == ["/affirm", "/deny"]
+    if expected == CRISIS_REPLY:
+        assert "988" in reply
 
 
-@pytest.mark.parametrize(
-    "text,expected", [(t, URGENT_REPLY) for t in URGENT] + [(t, CRISIS_REPLY) for t in CRISIS_MESSAGES]
-)
+# In the walk-through: every real-voice message, and every fourth phrasing of the component tests.
+@pytest.mark.parametrize("text,expected", CASES[::4] + REAL_VOICE_CASES, ids=lambda v: str(v)[:40])
 def test_safety_reply_in_the_middle_of_the_walk_through(server, text, expected):
     sender = new_sender("form")
     send_rest(server, sender, "go through my history")
     assert "positive pregnancy test" in texts(send_rest(server, sender, "3"))
     replies = send_rest(server, sender, text)
-    assert expected in texts(replies)
-    assert any(b["payload"] == RESUME_PAYLOAD for r in replies for b in r.get("buttons", []))
+    reply = texts(replies)
+    assert CRISIS_REPLY in reply or URGENT_REPLY in reply or SAME_DAY_REPLY in reply
+    if CRISIS_QUESTION in reply:  # answer the question first; "no" then lets the walk-through go on
+        assert "Thank you for telling me" in texts(send_rest(server, sender, "/deny"))
+    else:
+        assert RESUME_PAYLOAD in payloads(replies)
     # Carrying on continues where the form was.
     assert "positive pregnancy test" in texts(send_rest(server, sender, RESUME_PAYLOAD))
+
+
+def test_tier_two_yes_no_and_half_answers(server):
+    for answer, expected in [
+        ("/affirm", CRISIS_REPLY),
+        ("yes", CRISIS_REPLY),
+        ("sometimes", CRISIS_REPLY),
+        ("no", "Thank you for telling me"),
+    ]:
+        sender = new_sender("tier2")
+        assert CRISIS_QUESTION in texts(send_rest(server, sender, "honestly i feel like such a burden to everyone"))
+        assert expected in texts(send_rest(server, sender, answer)), answer
 
 
 def test_known_region_gets_only_its_lines(server):
