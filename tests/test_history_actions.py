@@ -11,7 +11,6 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.history.actions import (
-    ActionAskPositiveTests,
     ActionAssessHistory,
     ActionResetHistory,
     ActionShareHistorySummary,
@@ -124,11 +123,24 @@ def test_last_answer_completes_the_form():
     assert slots["requested_slot"] is None
 
 
-def test_ask_action_sends_the_question_with_buttons():
-    messages, events = run(ActionAskPositiveTests(), make_tracker({"embryo_transfers": 3}))
-    assert events == []
-    assert "positive pregnancy test" in messages[0]["text"]
-    assert {"title": "Not sure", "payload": "not sure"} in messages[0]["buttons"]
+def test_every_question_is_an_utter_ask_response_with_a_not_sure_button():
+    # As in Rasa's demo bots: the form asks utter_ask_<slot>; no custom action needed.
+    from tests.helpers.project import all_responses
+
+    responses = all_responses()
+    for slot in (
+        "embryo_transfers",
+        "positive_tests",
+        "confirmed_losses",
+        "embryos_good_quality",
+        "losses_first_trimester",
+        "chromosome_tests_both",
+        "user_region",
+    ):
+        question = responses[f"utter_ask_{slot}"][0]
+        assert "?" in question["text"], slot
+        assert {"title": "Not sure", "payload": "not sure"} in question["buttons"], slot
+    assert "positive pregnancy test" in responses["utter_ask_positive_tests"][0]["text"]
 
 
 @pytest.mark.parametrize(

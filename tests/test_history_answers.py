@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from actions.content import region_aliases
 from actions.history.answers import (
     AMBIGUOUS,
     NEGATIVE,
@@ -14,7 +15,6 @@ from actions.history.answers import (
     parse_region,
     parse_yes_no,
 )
-from actions.history.content import region_aliases
 
 
 @pytest.mark.parametrize(

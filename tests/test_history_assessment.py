@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from actions.content import region_aliases
 from actions.history.answers import UNKNOWN
 from actions.history.assessment import Pattern, assess_history, failed_transfers
-from actions.history.content import region_aliases
 from actions.history.form_logic import answers_for_assessment, check_answer, required_history_slots
 
 U = None  # unknown

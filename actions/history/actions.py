@@ -3,35 +3,31 @@ plain functions in this package."""
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.content import format_resources, region_aliases
+from actions.forms import FAILED_ATTEMPTS_SLOT, CountingFormValidationAction
 from actions.history import answers
 from actions.history.assessment import Pattern, assess_history
 from actions.history.content import (
-    form_content,
-    format_resources,
     format_summary,
     guidance_content,
     guidance_for,
-    region_aliases,
     related_topic_buttons,
 )
 from actions.history.form_logic import (
     HISTORY_SLOTS,
-    MAX_FAILED_ATTEMPTS,
     REGION_SLOT,
     answers_for_assessment,
     check_answer,
     required_history_slots,
 )
 
-FAILED_ATTEMPTS_SLOT = "history_failed_attempts"
 ASSESSMENT_SLOT = "assessment"
 
 answers.warm_up()  # at action server start, not on the first walk-through answer
@@ -39,30 +35,6 @@ answers.warm_up()  # at action server start, not on the first walk-through answe
 
 def _history_slots(tracker: Tracker) -> Dict[str, Any]:
     return {slot: tracker.get_slot(slot) for slot in HISTORY_SLOTS}
-
-
-class CountingFormValidationAction(FormValidationAction, ABC):
-    """Counts unusable answers to the current question: each gets an
-    explanation, and after MAX_FAILED_ATTEMPTS the user is offered to skip
-    the question or stop."""
-
-    @abstractmethod
-    def name(self) -> Text:
-        """The validation action's name."""
-
-    def accept(self, slot: str, value: Any) -> Dict[Text, Any]:
-        return {slot: value, FAILED_ATTEMPTS_SLOT: 0}
-
-    def reject(
-        self, slot: str, problem: str, dispatcher: CollectingDispatcher, tracker: Tracker, details=None
-    ) -> Dict[Text, Any]:
-        content = form_content()
-        attempts = int(tracker.get_slot(FAILED_ATTEMPTS_SLOT) or 0) + 1
-        dispatcher.utter_message(text=content["explanations"][problem].strip().format(**(details or {})))
-        if attempts >= MAX_FAILED_ATTEMPTS:
-            offer = content["offer_skip_or_stop"]
-            dispatcher.utter_message(text=offer["text"].strip(), buttons=offer["buttons"])
-        return {slot: None, FAILED_ATTEMPTS_SLOT: attempts}
 
 
 class ValidateHistoryForm(CountingFormValidationAction):
@@ -100,70 +72,6 @@ class ValidateHistoryForm(CountingFormValidationAction):
 
     def validate_user_region(self, value, dispatcher, tracker, domain):
         return self._check("user_region", value, dispatcher, tracker)
-
-
-class AskHistoryQuestion(Action, ABC):
-    """Asks one question of the form (the form calls action_ask_<slot>)."""
-
-    slot = ""
-
-    @abstractmethod
-    def name(self) -> Text:
-        """action_ask_<slot>"""
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        question = form_content()["questions"][self.slot]
-        dispatcher.utter_message(text=question["text"].strip(), buttons=question.get("buttons", []))
-        return []
-
-
-class ActionAskEmbryoTransfers(AskHistoryQuestion):
-    slot = "embryo_transfers"
-
-    def name(self) -> Text:
-        return "action_ask_embryo_transfers"
-
-
-class ActionAskPositiveTests(AskHistoryQuestion):
-    slot = "positive_tests"
-
-    def name(self) -> Text:
-        return "action_ask_positive_tests"
-
-
-class ActionAskConfirmedLosses(AskHistoryQuestion):
-    slot = "confirmed_losses"
-
-    def name(self) -> Text:
-        return "action_ask_confirmed_losses"
-
-
-class ActionAskEmbryosGoodQuality(AskHistoryQuestion):
-    slot = "embryos_good_quality"
-
-    def name(self) -> Text:
-        return "action_ask_embryos_good_quality"
-
-
-class ActionAskLossesFirstTrimester(AskHistoryQuestion):
-    slot = "losses_first_trimester"
-
-    def name(self) -> Text:
-        return "action_ask_losses_first_trimester"
-
-
-class ActionAskChromosomeTestsBoth(AskHistoryQuestion):
-    slot = "chromosome_tests_both"
-
-    def name(self) -> Text:
-        return "action_ask_chromosome_tests_both"
-
-
-class ActionAskUserRegion(AskHistoryQuestion):
-    slot = "user_region"
-
-    def name(self) -> Text:
-        return "action_ask_user_region"
 
 
 def _pattern_of(tracker: Tracker) -> Pattern:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, List, Optional
 
-UNKNOWN = "unknown"
+from actions.content import OTHER_REGION, UNKNOWN  # noqa: F401 - answer values, re-exported
+
 MAX_COUNT = 30
 
 # Problems a count answer can have; each has an explanation in the domain
@@ -200,8 +201,6 @@ def parse_yes_no(text: Optional[str], allow_some: bool = False) -> Optional[str]
 
 
 # Region ------------------------------------------------------------------------
-
-OTHER_REGION = "other"
 
 
 def parse_region(text: Optional[str], aliases: Dict[str, List[str]]) -> Optional[str]:

@@ -1,51 +1,15 @@
-"""Load the walk-through's content (YAML under actions/content/) and choose from it."""
+"""Choose the walk-through's words (loaded by actions/content.py)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List
 
-import yaml
-
-from actions.history.answers import OTHER_REGION, UNKNOWN
+from actions.content import OTHER_REGION, UNKNOWN, form_content, load_content, support_content
 from actions.history.assessment import Pattern
-
-CONTENT_DIR = Path(__file__).resolve().parents[1] / "content"
-
-
-@lru_cache(maxsize=None)
-def load_content(name: str) -> Dict[str, Any]:
-    with (CONTENT_DIR / f"{name}.yml").open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
-
-
-def form_content() -> Dict[str, Any]:
-    return load_content("history_form")
 
 
 def guidance_content() -> Dict[str, Any]:
     return load_content("guidance")
-
-
-def support_content() -> Dict[str, Any]:
-    return load_content("support_resources")
-
-
-def region_aliases() -> Dict[str, List[str]]:
-    return {key: region["aliases"] for key, region in support_content()["regions"].items()}
-
-
-def resources_for(region: Optional[str]) -> List[Tuple[str, List[str]]]:
-    """[(region label, [resources])]: both UK and US lines while the region is unknown."""
-    regions = support_content()["regions"]
-    if region in (None, UNKNOWN):
-        keys = support_content()["unknown_region"]
-    elif region in regions:
-        keys = [region]
-    else:
-        keys = [OTHER_REGION]
-    return [(regions[key]["label"], regions[key]["resources"]) for key in keys]
 
 
 def guidance_for(pattern: Pattern) -> Dict[str, Any]:
@@ -55,14 +19,6 @@ def guidance_for(pattern: Pattern) -> Dict[str, Any]:
 def related_topic_buttons(pattern: Pattern) -> List[Dict[str, str]]:
     titles = form_content()["topic_titles"]
     return [{"title": titles[key], "payload": f"/faq/{key}"} for key in guidance_for(pattern)["related"]]
-
-
-def format_resources(region: Optional[str]) -> str:
-    lines = [support_content()["intro"].strip()]
-    for label, resources in resources_for(region):
-        lines.append(f"In {label}:")
-        lines.extend(f"- {resource}" for resource in resources)
-    return "\n".join(lines)
 
 
 def format_summary(answers: Dict[str, Any], pattern: Pattern) -> str:

@@ -12,7 +12,6 @@ COUNT_SLOTS = ("embryo_transfers", "positive_tests", "confirmed_losses")
 YES_NO_SLOTS = ("embryos_good_quality", "losses_first_trimester", "chromosome_tests_both")
 REGION_SLOT = "user_region"
 HISTORY_SLOTS = COUNT_SLOTS + YES_NO_SLOTS + (REGION_SLOT,)
-MAX_FAILED_ATTEMPTS = 2
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.history.actions import CountingFormValidationAction
-from actions.history.content import format_resources, region_aliases
+from actions.content import format_resources, region_aliases
+from actions.forms import CountingFormValidationAction
 from actions.history.form_logic import REGION_SLOT, check_answer
 from actions.support.logic import distress_reply, support_text
 

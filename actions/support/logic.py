@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from typing import List, Optional, Pattern
 
-from actions.history.content import load_content
+from actions.content import load_content
 
 
 def support_text() -> dict:
