@@ -102,7 +102,38 @@ def markdown(results: Dict[str, Any]) -> str:
             f"{scored['faq_macro_f1']:.3f} | {scored['out_of_scope_rejected']}/{scored['out_of_scope_total']}"
             f" = {scored['out_of_scope_rejection']:.0%} |"
         )
-    lines += ["", "Our misses (true → predicted):", ""]
+    lines += [
+        "",
+        "## Understanding: the real-voice set (tests/nlu/real_voice.yml)",
+        "",
+        "Messages written the way patients write (stories, jargon, typos, several questions). The baselines "
+        "have no safety net, so their safety figures show what the classifier alone would do.",
+        "",
+        "| model | FAQ top-1 | behaviours | crisis recall | urgent recall | same-day | false alarms |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for key, label in names.items():
+        voiced = u[key].get("real_voice")
+        if not voiced:
+            continue
+        m = voiced["measures"]
+
+        def rate(name: str, m=m) -> str:
+            return f"{m[name]['passed']}/{m[name]['total']} = {m[name]['rate']:.0%}" if name in m else "–"
+
+        lines.append(
+            f"| {label} | {rate('faq_top1')} | {rate('behaviours')} | {rate('crisis_recall')} | "
+            f"{rate('urgent_recall')} | {rate('same_day_recall')} | {voiced['false_alarm_rate']:.0%} |"
+        )
+    if u["ours"].get("real_voice"):
+        lines += [
+            "",
+            "Ours by tag: "
+            + ", ".join(
+                f"{tag} {v['rate']:.0%} of {v['total']}" for tag, v in u["ours"]["real_voice"]["by_tag"].items()
+            ),
+        ]
+    lines += ["", "Our held-out misses (true → predicted):", ""]
     lines += [f"- {pair} ×{count}" for pair, count in u["ours"]["confusions"].items()] or ["- none"]
     if u["ours"]["out_of_scope_accepted_as"]:
         lines += [

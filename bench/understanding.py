@@ -21,6 +21,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.pipeline import make_pipeline, make_union
 
+from bench import real_voice
 from bench.workload import HELD_OUT, ROOT, TRAINING_DATA, labelled_examples
 
 REJECTED = {"out_of_scope", "nlu_fallback"}
@@ -154,6 +155,7 @@ def evaluate(our_model: Path, rasa_init_model: Path) -> Dict[str, Dict[str, obje
     held_out = labelled_examples(HELD_OUT)
     texts = [text for text, _ in held_out]
     truth = [label for _, label in held_out]
+    cases = real_voice.load_cases()
     results: Dict[str, Dict[str, object]] = {}
     for name, predictor in (
         ("ours", rasa_model_predictor(our_model)),
@@ -163,5 +165,12 @@ def evaluate(our_model: Path, rasa_init_model: Path) -> Dict[str, Dict[str, obje
         started = time.monotonic()
         predicted = predictor(texts)
         results[name] = {**score(truth, predicted), "seconds_for_held_out_set": time.monotonic() - started}
+        voiced = real_voice.score(cases, predictor([case.text for case in cases]))
+        results[name]["real_voice"] = {
+            "measures": voiced["measures"],
+            "safety_recall": voiced["safety_recall"],
+            "false_alarm_rate": voiced["false_alarm_rate"],
+            "by_tag": voiced["by_tag"],
+        }
     results["data"] = {"training_examples": len(training), "held_out_examples": len(held_out)}
     return results

@@ -15,6 +15,16 @@ KNOWN_FALSE_POSITIVE = "The following duplicated intents have been found across 
 RASA_WARNING = re.compile(r"UserWarning: (?P<message>.*)")
 
 
+def form_question_false_positives() -> set:
+    """Rasa 3.6's validator also reports the forms' own questions (utter_ask_<slot>,
+    which the form runs itself) as "not used in any story or rule"."""
+    from tests.helpers.project import ROOT, load_yaml
+
+    forms = load_yaml(ROOT / "domain.yml")["forms"]
+    slots = {slot for form in forms.values() for slot in form["required_slots"]}
+    return {f"The utterance 'utter_ask_{slot}' is not used in any story or rule." for slot in slots}
+
+
 def test_rasa_data_validate_reports_no_warnings():
     result = subprocess.run(
         [str(VENV_BIN / "rasa"), "data", "validate", "--fail-on-warnings"],
@@ -31,6 +41,7 @@ def test_rasa_data_validate_reports_no_warnings():
         for m in RASA_WARNING.finditer(output)
         if "/rasa/" in output[max(0, m.start() - 300) : m.start()]
     ]
-    unexpected = [w for w in warnings if w != KNOWN_FALSE_POSITIVE]
+    allowed = {KNOWN_FALSE_POSITIVE} | form_question_false_positives()
+    unexpected = [w for w in warnings if w not in allowed]
     assert unexpected == [], unexpected
     assert re.search(r"ERROR", output) is None, output[-3000:]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
 
 from tests.helpers.project import (
     all_responses,
+    catalogue,
     catalogue_keys,
     faq_answers,
     held_out_examples,
@@ -20,6 +22,19 @@ MIN_WORDS, MAX_WORDS = 40, 120
 MAX_TOPIC_BUTTONS = 3
 FAQ_PAYLOAD = re.compile(r"^/faq/(?P<key>[a-z0-9_]+)$")
 WALK_THROUGH_PAYLOAD = "/start_assessment"
+
+
+MAX_REVIEW_AGE_DAYS = 365
+
+
+@pytest.mark.parametrize("key", catalogue_keys())
+def test_each_topic_has_its_facts_sources_and_a_review_within_a_year(key):
+    topic = catalogue()[key]
+    assert topic["question"].strip() and topic["facts"].strip()
+    assert topic["sources"] and all(source.strip() for source in topic["sources"])
+    reviewed = topic["reviewed"]
+    reviewed = reviewed if isinstance(reviewed, datetime.date) else datetime.date.fromisoformat(str(reviewed))
+    assert (datetime.date.today() - reviewed).days <= MAX_REVIEW_AGE_DAYS, f"{key} was last reviewed {reviewed}"
 
 
 def _faq_keys(intents) -> set:

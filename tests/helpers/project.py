@@ -21,16 +21,21 @@ def load_yaml(path: Path) -> dict:
         return yaml.safe_load(handle) or {}
 
 
+CATALOGUE = ROOT / "data" / "catalogue.yml"
+
+
+def catalogue() -> dict:
+    """The FAQ contract, owned by the project: {key: {question, facts, sources, reviewed}}."""
+    return load_yaml(CATALOGUE)["topics"]
+
+
 def catalogue_keys() -> List[str]:
-    path = SHARED / "faq_catalogue.yml"
-    assert path.exists(), f"FAQ catalogue not found at {path} (set SHARED_DIR)"
-    return sorted(load_yaml(path)["topics"])
+    return sorted(catalogue())
 
 
 def seed_texts() -> Dict[str, str]:
-    seeds = sorted((SHARED / "seeds").glob("*.txt"))
-    assert seeds, f"no seed articles under {SHARED / 'seeds'}"
-    return {path.name: path.read_text(encoding="utf-8") for path in seeds}
+    """The seed articles, when ../shared/seeds (or $SHARED_DIR/seeds) is there; else {}."""
+    return {path.name: path.read_text(encoding="utf-8") for path in sorted((SHARED / "seeds").glob("*.txt"))}
 
 
 def examples_of(block: dict) -> List[str]:
