@@ -1,22 +1,25 @@
 """What channels add around the assistant's replies, independent of the
-action server: the "not a doctor" line at the start of each session, and an
-apology instead of silence."""
+action server: the "not a doctor" line at the start of each session, an
+apology instead of silence, and "You also asked about ..." buttons when one
+message asked about several FAQ topics (the answer covers the best one)."""
 
 from __future__ import annotations
 
 import logging
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List
+from typing import Any, Awaitable, Callable, Dict, List, Sequence
 
 import yaml
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
-from bot import session_start
+from bot import turn_notes
+from bot.turn_notes import TurnNote
 
 logger = logging.getLogger(__name__)
 
 MESSAGES_FILE = Path(__file__).with_name("messages.yml")
+CATALOGUE_FILE = Path(__file__).resolve().parents[1] / "data" / "catalogue.yml"
 
 
 @lru_cache(maxsize=1)
@@ -25,32 +28,42 @@ def messages() -> Dict[str, str]:
         return {key: " ".join(value.split()) for key, value in yaml.safe_load(handle).items()}
 
 
+@lru_cache(maxsize=1)
+def topic_titles() -> Dict[str, str]:
+    with CATALOGUE_FILE.open(encoding="utf-8") as handle:
+        return {key: topic["title"] for key, topic in yaml.safe_load(handle)["topics"].items()}
+
+
 def with_session_start_and_apology(
-    replies: List[Dict[str, Any]], recipient_id: str, first_turn: bool
+    replies: List[Dict[str, Any]], recipient_id: str, first_turn: bool, also_asked: Sequence[str] = ()
 ) -> List[Dict[str, Any]]:
-    """The replies to send: an apology if there are none, the disclaimer first in a new session."""
+    """The replies to send: an apology if there are none, the disclaimer first
+    in a new session, the other topics asked about as buttons last."""
     replies = list(replies) or [{"recipient_id": recipient_id, "text": messages()["apology"]}]
     if first_turn:
         replies.insert(0, {"recipient_id": recipient_id, "text": messages()["session_disclaimer"]})
+    buttons = [{"title": topic_titles()[key], "payload": f"/faq/{key}"} for key in also_asked if key in topic_titles()]
+    if buttons:
+        replies.append({"recipient_id": recipient_id, "text": messages()["also_asked"], "buttons": buttons})
     return replies
 
 
-async def first_turn_of_session(app: Any, sender_id: str) -> bool:
-    """Whether the latest user message of ``sender_id`` opened a session:
-    as noted by our tracker store while saving, else read from the Rasa
-    server's tracker store (``app`` is the Sanic app)."""
-    noted = session_start.pop(sender_id)
+async def note_of_turn(app: Any, sender_id: str) -> TurnNote:
+    """What the latest turn of ``sender_id`` means for the channel: as noted
+    by our tracker store while saving, else read from the Rasa server's
+    tracker store (``app`` is the Sanic app)."""
+    noted = turn_notes.pop(sender_id)
     if noted is not None:
         return noted
     agent = getattr(getattr(app, "ctx", None), "agent", None)
     if agent is None or agent.tracker_store is None:
-        return False
+        return TurnNote(first_turn=False)
     try:
         tracker = await agent.tracker_store.retrieve(sender_id)
-    except Exception:  # noqa: BLE001 - the disclaimer must never break a reply
-        logger.exception("Could not read the conversation to check for a new session.")
-        return False
-    return tracker is not None and session_start.is_first_turn_of_session(tracker.events)
+    except Exception:  # noqa: BLE001 - these additions must never break a reply
+        logger.exception("Could not read the conversation to check the turn.")
+        return TurnNote(first_turn=False)
+    return turn_notes.note_of(tracker.events) if tracker is not None else TurnNote(first_turn=False)
 
 
 async def handle_turn(
@@ -75,8 +88,8 @@ async def handle_turn(
         await on_new_message(collected)
     except Exception:  # noqa: BLE001 - the user still gets an answer
         logger.exception("Handling a message from %s failed.", message.input_channel)
-    first_turn = await first_turn_of_session(app, message.sender_id)
-    return with_session_start_and_apology(collector.messages, message.sender_id, first_turn)
+    note = await note_of_turn(app, message.sender_id)
+    return with_session_start_and_apology(collector.messages, message.sender_id, note.first_turn, note.also_asked)
 
 
 async def send_replies(output: OutputChannel, recipient_id: str, replies: List[Dict[str, Any]]) -> None:

@@ -19,7 +19,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import session_start
+from bot import turn_notes
 from bot.nlu.confirmation import AFFIRM, explicit_answer
 
 logger = logging.getLogger(__name__)
@@ -52,11 +52,11 @@ class PrivacyAwareSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore that deletes a conversation on request and by age.
 
     It also notes, when it saves a turn, whether that turn opened a session
-    (bot/session_start.py), so the channels can add the "not a doctor" line
+    (bot/turn_notes.py), so the channels can add the "not a doctor" line
     without reading the whole conversation back from the database."""
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        session_start.note(tracker.sender_id, tracker.events)
+        turn_notes.note(tracker.sender_id, tracker.events)
         if asked_to_forget(tracker.events):
             deleted = self.delete_conversation(tracker.sender_id)
             logger.info("Deleted a conversation on the user's request (%d events).", deleted)

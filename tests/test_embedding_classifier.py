@@ -11,7 +11,13 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.embedding_classifier import EmbeddingClassifier, LinearSoftmax, sentence_embedding
+from bot.nlu.embedding_classifier import (
+    EmbeddingClassifier,
+    LinearSoftmax,
+    other_topics,
+    question_sentences,
+    sentence_embedding,
+)
 
 RNG = np.random.default_rng(0)
 CENTRES = {name: RNG.normal(size=384) for name in ("greet", "faq/rif_definition", "faq/rm_tests", "inform")}
@@ -81,3 +87,18 @@ def test_a_message_without_an_embedding_is_left_alone(trained):
     message = Message(data={"text": ""})
     trained.process([message])
     assert message.get("intent") is None and sentence_embedding(message) is None
+
+
+def test_only_a_message_with_two_or_more_questions_has_other_topics():
+    assert question_sentences("3 failed FETs. Is the ERA worth it? And should I test NK cells?") == [
+        "Is the ERA worth it?",
+        "And should I test NK cells?",
+    ]
+    assert question_sentences("3 failed FETs. Is the ERA worth it?") == []
+    per_question = [
+        ("faq/specialised_tests", 0.8),
+        ("faq/immune_factors", 0.6),
+        ("faq/pgt", 0.2),
+        ("faq/immune_factors", 0.5),
+    ]
+    assert other_topics("faq/specialised_tests", per_question) == ["faq/immune_factors"]

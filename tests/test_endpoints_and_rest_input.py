@@ -12,12 +12,12 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import session_start
+from bot import turn_notes
 from bot.channels.rest import RestMessage, is_authorised, parse_rest_body
 from bot.conversation import messages, with_session_start_and_apology
 from bot.endpoints import EndpointsConfigError, render_endpoints
-from bot.session_start import is_first_turn_of_session
 from bot.tracker_store import DELETION_CONFIRMATION, PrivacyAwareSQLTrackerStore, asked_to_forget
+from bot.turn_notes import TurnNote, is_first_turn_of_session
 
 
 def test_default_endpoints_persist_in_sqlite_without_a_lock_server():
@@ -219,11 +219,11 @@ def test_the_store_notes_first_turns_for_the_channels_to_read_once(tmp_path):
     started = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
     tracker = DialogueStateTracker.from_events("noted", started + [UserUttered("hi")])
     asyncio.run(store.save(tracker))
-    assert session_start.pop("noted") is True
-    assert session_start.pop("noted") is None  # read once; then the channel reads the store
+    assert turn_notes.pop("noted") == TurnNote(first_turn=True)
+    assert turn_notes.pop("noted") is None  # read once; then the channel reads the store
     tracker.update(UserUttered("what is RIF"))
     asyncio.run(store.save(tracker))
-    assert session_start.pop("noted") is False
+    assert turn_notes.pop("noted") == TurnNote(first_turn=False)
 
 
 def test_disclaimer_first_in_a_new_session_and_apology_for_silence():
@@ -234,3 +234,26 @@ def test_disclaimer_first_in_a_new_session_and_apology_for_silence():
     assert with_session_start_and_apology([], "u", first_turn=False) == [
         {"recipient_id": "u", "text": messages()["apology"]}
     ]
+
+
+def _faq_turn(also, answered=True):
+    parse = {"intent": {"name": "faq"}, "also_asked": also}
+    events = [UserUttered("is the ERA worth it? and what about NK cells?", parse_data=parse)]
+    return events + ([ActionExecuted("utter_faq")] if answered else []) + [ActionExecuted("action_listen")]
+
+
+def test_other_topics_are_noted_only_when_the_message_got_an_faq_answer():
+    assert turn_notes.also_asked(_faq_turn(["immune_factors"])) == ("immune_factors",)
+    assert turn_notes.also_asked(_faq_turn(["immune_factors"], answered=False)) == ()
+    assert turn_notes.also_asked(_faq_turn([])) == ()
+    # an earlier message's topics are not offered again
+    assert turn_notes.also_asked(_faq_turn(["pgt"]) + [UserUttered("thanks"), ActionExecuted("utter_thank")]) == ()
+
+
+def test_other_topics_come_last_as_buttons_with_their_titles():
+    reply = {"recipient_id": "u", "text": "answer"}
+    sent = with_session_start_and_apology([reply], "u", first_turn=False, also_asked=["immune_factors", "nope"])
+    assert sent[0] == reply
+    assert sent[1]["text"] == messages()["also_asked"]
+    assert sent[1]["buttons"] == [{"title": "Immune factors", "payload": "/faq/immune_factors"}]
+    assert with_session_start_and_apology([reply], "u", first_turn=False, also_asked=["nope"]) == [reply]

@@ -31,6 +31,7 @@ MAX_REVIEW_AGE_DAYS = 365
 def test_each_topic_has_its_facts_sources_and_a_review_within_a_year(key):
     topic = catalogue()[key]
     assert topic["question"].strip() and topic["facts"].strip()
+    assert 0 < len(topic["title"]) <= 30  # a button title on every channel
     assert topic["sources"] and all(source.strip() for source in topic["sources"])
     reviewed = topic["reviewed"]
     reviewed = reviewed if isinstance(reviewed, datetime.date) else datetime.date.fromisoformat(str(reviewed))

@@ -66,3 +66,16 @@ def test_the_rest_webhook_requires_its_bearer_token(server):
         assert "Bearer" in reply["error"]
     status, replies = post_raw(server, body, headers={"Authorization": f"Bearer {REST_TEST_TOKEN}"})
     assert status == 200 and replies[-1]["text"]
+
+
+def test_a_message_with_two_questions_gets_one_answer_and_the_other_as_a_button(server):
+    message = (
+        "We've had 3 failed FETs with good blasts and our clinic is now suggesting extra tests. "
+        "Is the ERA test worth paying for? And should my husband get his sperm DNA checked too?"
+    )
+    replies = send_rest(server, "e2e-two-questions", message)
+    assert "You also asked about" in replies[-1]["text"]
+    offered = [b["payload"] for b in replies[-1]["buttons"]]
+    answered = [key for key, answer in faq_answers().items() if answer["text"] == replies[-2]["text"]]
+    assert answered and offered and f"/faq/{answered[0]}" not in offered
+    assert "/faq/partner_role" in offered or answered == ["partner_role"]

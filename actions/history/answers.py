@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, List, Optional
 
+from text_to_num import alpha2digit
+
 from actions.content import OTHER_REGION, UNKNOWN  # noqa: F401 - answer values, re-exported
 
 MAX_COUNT = 30
@@ -33,39 +35,6 @@ _ZERO_PHRASES = re.compile(
 _VAGUE = re.compile(r"\b(a few|few|several|many|lots|loads|some|a lot)\b")
 _NEGATIVE = re.compile(r"(^|[^\w])-\s*\d|\bminus\b")
 
-_UNITS: Dict[str, int] = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-_TENS: Dict[str, int] = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-_SCALES: Dict[str, int] = {"hundred": 100, "thousand": 1000}
 _TIMES: Dict[str, int] = {"once": 1, "twice": 2, "thrice": 3}
 
 
@@ -101,47 +70,18 @@ def warm_up() -> None:
 
 
 def _numbers_in(text: str) -> List[int]:
-    """Numbers in the text, composing words: "twenty one" -> 21, "a hundred" -> 100."""
+    """Numbers in the text, number words composed by text2num's ``alpha2digit``
+    ("twenty one" -> 21, "a hundred" -> 100); "once" / "twice" count too."""
     numbers: List[int] = []
-    current: Optional[int] = None
-    for token in _tokenizer()(text.replace("-", " ")):
+    digits = alpha2digit(text.replace("-", " "), "en", threshold=0)
+    for token in _tokenizer()(digits):
         word = token.lower_
         if word in _TIMES:
             numbers.append(_TIMES[word])
-            current = None
-            continue
-        if word == "and" and current is not None and current >= 100:
-            continue  # "a hundred and five"
-        if not token.like_num and word not in _SCALES:
-            if current is not None:
-                numbers.append(current)
-                current = None
-            continue
-        if word.replace(",", "").isdigit():
-            value: Optional[int] = int(word.replace(",", ""))
+        elif word.replace(",", "").isdigit():
+            numbers.append(int(word.replace(",", "")))
         elif re.fullmatch(r"\d+\.\d+", word):
-            value = -1  # a fraction is never a valid count
-        elif word in _UNITS:
-            value = _UNITS[word]
-        elif word in _TENS:
-            value = _TENS[word]
-        elif word in _SCALES:
-            current = (current or 1) * _SCALES[word]
-            continue
-        else:  # ordinals and other number-like words we do not compose
-            value = None
-        if value is None:
-            continue
-        if current is not None and current >= 20 and current % 10 == 0 and value < 10 and word in _UNITS:
-            current += value  # "twenty one"
-        elif current is not None and current >= 100 and value < 100:
-            current += value  # "a hundred and five"
-        else:
-            if current is not None:
-                numbers.append(current)
-            current = value
-    if current is not None:
-        numbers.append(current)
+            numbers.append(-1)  # a fraction is never a valid count
     return numbers
 
 

@@ -27,12 +27,18 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.sentence_encoder import DIMENSION
+from bot.nlu.glossary import ORIGINAL_TEXT, expand, load_glossary
+from bot.nlu.question_focus import is_question, sentences
+from bot.nlu.sentence_encoder import DIMENSION, shared_encoder
 
 logger = logging.getLogger(__name__)
 
 RETRIEVAL_INTENT = "faq"
 RANKING_LENGTH = 10
+ALSO_ASKED = "also_asked"
+# A question sentence names another topic when the FAQ model gives it at least this.
+ALSO_ASKED_CONFIDENCE = 0.35
+MAX_ALSO_ASKED = 2
 _FILES = {"intent": "intent_model.npz", "faq": "faq_model.npz"}
 
 
@@ -84,6 +90,21 @@ def sentence_embedding(message: Message) -> Optional[np.ndarray]:
         ):
             return np.asarray(feature.features).reshape(-1)
     return None
+
+
+def question_sentences(text: str) -> List[str]:
+    """The question sentences of a message that asks two or more."""
+    questions = [part for part in sentences(text) if is_question(part)]
+    return questions if len(questions) >= 2 else []
+
+
+def other_topics(main_key: str, per_question: List[Tuple[str, float]]) -> List[str]:
+    """FAQ keys of the other questions (best first, no repeats, at most MAX_ALSO_ASKED)."""
+    found: List[str] = []
+    for key, confidence in sorted(per_question, key=lambda pair: -pair[1]):
+        if confidence >= ALSO_ASKED_CONFIDENCE and key != main_key and key not in found:
+            found.append(key)
+    return found[:MAX_ALSO_ASKED]
 
 
 def faq_selection(ranking: List[Tuple[str, float]]) -> Dict[str, Any]:
@@ -186,6 +207,21 @@ class EmbeddingClassifier(GraphComponent):
             if "faq" in self._models:
                 selector = message.get("response_selector") or {}
                 selector["all_retrieval_intents"] = [RETRIEVAL_INTENT]
-                selector[RETRIEVAL_INTENT] = faq_selection(self._models["faq"].ranking(vector))
+                ranking_of_keys = self._models["faq"].ranking(vector)
+                selector[RETRIEVAL_INTENT] = faq_selection(ranking_of_keys)
                 message.set("response_selector", selector, add_to_output=True)
+                self._note_other_questions(message, ranking_of_keys[0][0])
         return messages
+
+    def _note_other_questions(self, message: Message, main_key: str) -> None:
+        """For a message asking about several topics: the others, as ``also_asked``
+        (the channel offers them as buttons after the answer, bot/conversation.py)."""
+        questions = question_sentences(message.get(ORIGINAL_TEXT) or message.get(TEXT) or "")
+        if not questions:
+            return
+        glossary = load_glossary()
+        vectors = shared_encoder().encode([expand(question, glossary) for question in questions])
+        per_question = [self._models["faq"].ranking(vector, length=1)[0] for vector in vectors]
+        keys = [key.split("/", 1)[1] for key in other_topics(main_key, per_question)]
+        if keys:
+            message.set(ALSO_ASKED, keys, add_to_output=True)

@@ -1,0 +1,77 @@
+"""What the channels need to know about a turn, noted once: whether it opened
+a conversation session (then the "not a doctor" line goes first), and which
+other FAQ topics a several-questions message asked about (offered as buttons
+after the answer).
+
+The tracker store notes it while saving a turn (``note``); the channels read
+it (``pop``), without reading the whole conversation back from the database.
+Data flows one way: store -> here -> channels; neither reaches into the other.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from threading import Lock
+from typing import Any, Iterable, List, Optional, Sequence, Tuple
+
+from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+
+MAX_REMEMBERED_TURNS = 10_000
+FAQ_ANSWER_ACTION = "utter_faq"
+ALSO_ASKED = "also_asked"  # set by bot/nlu/embedding_classifier.py
+
+
+@dataclass(frozen=True)
+class TurnNote:
+    first_turn: bool
+    also_asked: Tuple[str, ...] = ()
+
+
+_noted: "OrderedDict[str, TurnNote]" = OrderedDict()
+_lock = Lock()
+
+
+def is_first_turn_of_session(events: Iterable[Any]) -> bool:
+    """True if exactly one user message follows the latest session start
+    (Rasa's own action_session_start, which needs no action server)."""
+    user_messages = 0
+    for event in events:
+        if isinstance(event, SessionStarted):
+            user_messages = 0
+        elif isinstance(event, UserUttered):
+            user_messages += 1
+    return user_messages == 1
+
+
+def also_asked(events: Sequence[Any]) -> Tuple[str, ...]:
+    """The other topics of the latest message, if it was answered with an FAQ."""
+    answered = False
+    for event in reversed(events):
+        if isinstance(event, ActionExecuted) and event.action_name == FAQ_ANSWER_ACTION:
+            answered = True
+        elif isinstance(event, UserUttered):
+            keys: List[str] = list((event.parse_data or {}).get(ALSO_ASKED) or [])
+            return tuple(keys) if answered else ()
+    return ()
+
+
+def note_of(events: Iterable[Any]) -> TurnNote:
+    events = list(events)
+    return TurnNote(first_turn=is_first_turn_of_session(events), also_asked=also_asked(events))
+
+
+def note(sender_id: str, events: Iterable[Any]) -> None:
+    """Called by the tracker store for every turn it saves."""
+    with _lock:
+        _noted[sender_id] = note_of(events)
+        _noted.move_to_end(sender_id)
+        while len(_noted) > MAX_REMEMBERED_TURNS:
+            _noted.popitem(last=False)
+
+
+def pop(sender_id: str) -> Optional[TurnNote]:
+    """The note of the turn last saved for ``sender_id``; None if none was
+    noted since the last call (then the caller reads the store)."""
+    with _lock:
+        return _noted.pop(sender_id, None)
