@@ -83,10 +83,11 @@ def test_a_loaded_model_sets_intent_ranking_and_the_faq_answer(trained):
     assert abs(sum(r["confidence"] for r in ranking) - 1.0) < 1e-6
 
 
-def test_a_message_without_an_embedding_is_left_alone(trained):
+def test_a_message_without_an_embedding_gets_no_intent_as_diet_gives(trained):
     message = Message(data={"text": ""})
     trained.process([message])
-    assert message.get("intent") is None and sentence_embedding(message) is None
+    assert sentence_embedding(message) is None
+    assert message.get("intent") == {"name": None, "confidence": 0.0} and message.get("intent_ranking") == []
 
 
 def test_only_a_message_with_two_or_more_questions_has_other_topics():

@@ -198,7 +198,9 @@ class EmbeddingClassifier(GraphComponent):
             return messages
         for message in messages:
             vector = sentence_embedding(message)
-            if vector is None:
+            if vector is None:  # empty text: no intent, as DIET does (later components expect the key)
+                message.set("intent", {"name": None, "confidence": 0.0}, add_to_output=True)
+                message.set("intent_ranking", [], add_to_output=True)
                 continue
             ranking = self._models["intent"].ranking(vector)
             intent_ranking = [{"name": name, "confidence": confidence} for name, confidence in ranking]

@@ -42,23 +42,23 @@ _PATTERN_WORDS = re.compile(
 )
 
 
-def history_counts(history: History) -> int:
-    """How many transfers and pregnancy outcomes the history states."""
+def most_repeated(history: History) -> int:
+    """The largest count of one kind of event: a pattern needs a repeat."""
     fields = (
         history.transfers_total,
         history.negative_tests,
         history.biochemical_losses,
         history.confirmed_miscarriages,
-        history.positive_tests,
     )
-    return sum(value or 0 for value in fields)
+    return max(value or 0 for value in fields)
 
 
 def asks_which_pattern(text: Optional[str]) -> bool:
-    """True for a stated history with counts plus a "which one am I" question."""
+    """True for a stated history with a repeated event ("3 failed transfers",
+    "two MMCs") plus a "which one am I" question."""
     if not text or text.startswith("/") or not _WHICH_AM_I.search(text) or not _PATTERN_WORDS.search(text):
         return False
-    return history_counts(parse_history(text)) >= 1
+    return most_repeated(parse_history(text)) >= 2
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
