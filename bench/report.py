@@ -96,6 +96,9 @@ def markdown(results: Dict[str, Any]) -> str:
         "rasa_init": "`rasa init` default pipeline",
     }
     for key, label in names.items():
+        if key not in u:
+            lines.append(f"| {label} | not measured in this run | | |")
+            continue
         scored = u[key]
         lines.append(
             f"| {label} | {scored['faq_correct']}/{scored['faq_total']} = {scored['faq_accuracy']:.1%} | "
@@ -113,7 +116,7 @@ def markdown(results: Dict[str, Any]) -> str:
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for key, label in names.items():
-        voiced = u[key].get("real_voice")
+        voiced = u.get(key, {}).get("real_voice")
         if not voiced:
             continue
         m = voiced["measures"]
@@ -178,7 +181,11 @@ def markdown(results: Dict[str, Any]) -> str:
         f"{load['memory_after_start_mb']['rasa_server']} MB and {load['memory_after_start_mb']['action_server']} MB).",
         f"- Model size: {results['model_size_mb']} MB.",
         _training_line(training),
-        f"- `rasa init` pipeline, NLU only: {u['rasa_init']['training_seconds']} s to train.",
+        (
+            f"- `rasa init` pipeline, NLU only: {u['rasa_init']['training_seconds']} s to train."
+            if "rasa_init" in u
+            else "- `rasa init` pipeline: left out of this run (`--without-rasa-init`)."
+        ),
         f"- Start to first answer: {load['start_to_first_answer_seconds']} s.",
         "",
     ]

@@ -13,7 +13,7 @@ import subprocess
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Callable, Dict, List, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 import rasa
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -150,18 +150,18 @@ def train_rasa_init_nlu(out_dir: Path, rasa_bin: Path) -> Tuple[Path, float]:
     return model, seconds
 
 
-def evaluate(our_model: Path, rasa_init_model: Path) -> Dict[str, Dict[str, object]]:
+def evaluate(our_model: Path, rasa_init_model: Optional[Path]) -> Dict[str, Dict[str, object]]:
+    """Scores ours, the TF-IDF baseline and (unless ``rasa_init_model`` is None) rasa init."""
     training = labelled_examples(TRAINING_DATA)
     held_out = labelled_examples(HELD_OUT)
     texts = [text for text, _ in held_out]
     truth = [label for _, label in held_out]
     cases = real_voice.load_cases()
     results: Dict[str, Dict[str, object]] = {}
-    for name, predictor in (
-        ("ours", rasa_model_predictor(our_model)),
-        ("tfidf_logreg", tfidf_baseline(training)),
-        ("rasa_init", rasa_model_predictor(rasa_init_model)),
-    ):
+    predictors = [("ours", rasa_model_predictor(our_model)), ("tfidf_logreg", tfidf_baseline(training))]
+    if rasa_init_model is not None:
+        predictors.append(("rasa_init", rasa_model_predictor(rasa_init_model)))
+    for name, predictor in predictors:
         started = time.monotonic()
         predicted = predictor(texts)
         results[name] = {**score(truth, predicted), "seconds_for_held_out_set": time.monotonic() - started}
