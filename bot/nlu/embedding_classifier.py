@@ -37,7 +37,7 @@ RETRIEVAL_INTENT = "faq"
 RANKING_LENGTH = 10
 ALSO_ASKED = "also_asked"
 # A question sentence names another topic when the FAQ model gives it at least this.
-ALSO_ASKED_CONFIDENCE = 0.35
+ALSO_ASKED_CONFIDENCE = 0.25
 MAX_ALSO_ASKED = 2
 _FILES = {"intent": "intent_model.npz", "faq": "faq_model.npz"}
 
