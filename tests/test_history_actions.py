@@ -207,3 +207,35 @@ def test_reset_clears_the_answers_but_remembers_the_region():
     cleared = slot_events(events)
     assert cleared["embryo_transfers"] is None and cleared["assessment"] is None
     assert "user_region" not in cleared
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("I've had 3 failed transfers, is that RIF?", {"embryo_transfers": 3, "positive_tests": 0}),
+        ("two MMCs and one chemical, which one am I?", {"confirmed_losses": 2}),
+        ("which one applies to me", {}),
+        ("/start_assessment", {}),
+    ],
+)
+def test_starting_message_prefills_what_it_already_tells(text, expected):
+    messages, events = run(ActionResetHistory(), make_tracker({"user_region": "uk"}, text=text))
+    slots = slot_events(events)
+    for slot in ("embryo_transfers", "positive_tests", "confirmed_losses"):
+        assert slots[slot] == expected.get(slot), slot
+    assert "user_region" not in slots  # the region is about the user: never cleared
+    if expected:
+        assert "I've noted" in messages[0]["text"] and "start over" in messages[0]["text"]
+    else:
+        assert messages == []
+
+
+def test_prefilled_answers_are_checked_as_if_typed():
+    from actions.history.form_logic import prefilled_answers
+
+    assert prefilled_answers({"embryo_transfers": 2, "positive_tests": 3}) == {"embryo_transfers": 2}
+    assert prefilled_answers({"embryo_transfers": 40}) == {}
+    assert prefilled_answers({"losses_first_trimester": "some", "confirmed_losses": 2}) == {
+        "confirmed_losses": 2,
+        "losses_first_trimester": "some",
+    }

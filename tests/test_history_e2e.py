@@ -78,3 +78,13 @@ def test_rm_walk_through_with_unknown_answers_and_stop_and_start_over(server):
     replies = send_rest(server, sender, "stop")
     assert "stopped" in texts(replies)
     assert tracker_slots(server, sender)["confirmed_losses"] is None
+
+
+def test_a_history_told_in_the_first_message_is_not_asked_again(server):
+    sender = "e2e-history-told"
+    replies = send_rest(server, sender, "ive had 3 failed FETs with top grade blasts, is that RIF?")
+    assert "I've noted embryo transfers: 3; positive tests after transfer: 0" in texts(replies)
+    assert "How many embryo transfers" not in texts(replies)
+    assert "confirmed on a scan" in texts(replies)  # the next unanswered question
+    slots = tracker_slots(server, sender)
+    assert (slots["embryo_transfers"], slots["positive_tests"]) == (3, 0)

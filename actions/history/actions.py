@@ -15,6 +15,7 @@ from actions.forms import FAILED_ATTEMPTS_SLOT, CountingFormValidationAction
 from actions.history import answers
 from actions.history.assessment import Pattern, assess_history
 from actions.history.content import (
+    format_prefilled,
     format_summary,
     guidance_content,
     guidance_for,
@@ -25,8 +26,10 @@ from actions.history.form_logic import (
     REGION_SLOT,
     answers_for_assessment,
     check_answer,
+    prefilled_answers,
     required_history_slots,
 )
+from actions.history.narrative import parse_history
 
 ASSESSMENT_SLOT = "assessment"
 
@@ -126,8 +129,9 @@ class ActionShareHistorySummary(Action):
 
 
 class ActionResetHistory(Action):
-    """Forgets the walk-through's answers (stop, start over). The region is
-    kept: it is about the user, not the history, and is asked only once."""
+    """Forgets the walk-through's answers (stop, start over) and takes those the
+    starting message already gives. The region is kept: it is about the user,
+    not the history, and is asked only once."""
 
     def name(self) -> Text:
         return "action_reset_history"
@@ -135,4 +139,9 @@ class ActionResetHistory(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         events: List[EventType] = [SlotSet(slot, None) for slot in HISTORY_SLOTS if slot != REGION_SLOT]
         events += [SlotSet(FAILED_ATTEMPTS_SLOT, 0), SlotSet(ASSESSMENT_SLOT, None)]
+        # "3 failed transfers, is that RIF?": what the message already says is not asked again.
+        told = prefilled_answers(parse_history(tracker.latest_message.get("text") or "").to_slots())
+        if told:
+            dispatcher.utter_message(text=format_prefilled(told))
+            events += [SlotSet(slot, value) for slot, value in told.items()]
         return events

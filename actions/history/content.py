@@ -21,6 +21,17 @@ def related_topic_buttons(pattern: Pattern) -> List[Dict[str, str]]:
     return [{"title": titles[key], "payload": f"/faq/{key}"} for key in guidance_for(pattern)["related"]]
 
 
+def format_prefilled(answers: Dict[str, Any]) -> str:
+    """ "From what you wrote, I've noted: ..." for answers taken from the user's own account."""
+    summary = form_content()["summary"]
+    items = [f"{summary['labels'][slot].lower()}: {_shown(slot, value)}" for slot, value in answers.items()]
+    return form_content()["prefilled"].strip().format(items="; ".join(items))
+
+
+def _shown(slot: str, value: Any) -> str:
+    return str(value) if isinstance(value, int) else form_content()["summary"]["values"].get(str(value), str(value))
+
+
 def format_summary(answers: Dict[str, Any], pattern: Pattern) -> str:
     """The message a user can take to the clinic: their answers and questions to ask."""
     summary = form_content()["summary"]

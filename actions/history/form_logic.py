@@ -74,3 +74,17 @@ def answers_for_assessment(slots: Dict[str, Any]) -> Dict[str, Optional[int]]:
         "positive_tests": positives,
         "confirmed_losses": known_count(slots.get("confirmed_losses")),
     }
+
+
+def prefilled_answers(told: Dict[str, Any]) -> Dict[str, Any]:
+    """The form answers a history told in the user's own words already gives
+    (``told``: slot -> value, from narrative.History.to_slots), each checked
+    as if typed, in the form's order; any that would not pass is left for
+    the form to ask."""
+    accepted: Dict[str, Any] = {}
+    for slot in COUNT_SLOTS + YES_NO_SLOTS:
+        if slot in told:
+            checked = check_answer(slot, told[slot], accepted, {})
+            if checked.problem is None:
+                accepted[slot] = checked.value
+    return accepted
