@@ -105,7 +105,7 @@ CAVEATS = {
     "specialised_tests": ["does not recommend", "unproven"],
     "immune_factors": ["uncertain", "dont prove"],
     "blood_thinners": ["does not recommend", "specialist"],
-    "immunomodulation": ["limited", "specialist"],
+    "immunomodulation": ["no good evidence", "hfea", "outside clinical trials", "specialist"],
     "pgt": ["no good evidence", "specialist"],
     "rif_treatment": ["without clear evidence"],
     "rif_tests": ["lack a clear scientific basis"],
