@@ -34,7 +34,7 @@ def topic_titles() -> Dict[str, str]:
         return {key: topic["title"] for key, topic in yaml.safe_load(handle)["topics"].items()}
 
 
-def with_session_start_and_apology(
+def replies_to_send(
     replies: List[Dict[str, Any]], recipient_id: str, first_turn: bool, also_asked: Sequence[str] = ()
 ) -> List[Dict[str, Any]]:
     """The replies to send: an apology if there are none, the disclaimer first
@@ -89,7 +89,7 @@ async def handle_turn(
     except Exception:  # noqa: BLE001 - the user still gets an answer
         logger.exception("Handling a message from %s failed.", message.input_channel)
     note = await note_of_turn(app, message.sender_id)
-    return with_session_start_and_apology(collector.messages, message.sender_id, note.first_turn, note.also_asked)
+    return replies_to_send(collector.messages, message.sender_id, note.first_turn, note.also_asked)
 
 
 async def send_replies(output: OutputChannel, recipient_id: str, replies: List[Dict[str, Any]]) -> None:

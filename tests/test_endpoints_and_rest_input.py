@@ -14,7 +14,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import turn_notes
 from bot.channels.rest import RestMessage, is_authorised, parse_rest_body
-from bot.conversation import messages, with_session_start_and_apology
+from bot.conversation import messages, replies_to_send
 from bot.endpoints import EndpointsConfigError, render_endpoints
 from bot.tracker_store import DELETION_CONFIRMATION, PrivacyAwareSQLTrackerStore, asked_to_forget
 from bot.turn_notes import TurnNote, is_first_turn_of_session
@@ -228,12 +228,10 @@ def test_the_store_notes_first_turns_for_the_channels_to_read_once(tmp_path):
 
 def test_disclaimer_first_in_a_new_session_and_apology_for_silence():
     reply = {"recipient_id": "u", "text": "answer"}
-    assert with_session_start_and_apology([reply], "u", first_turn=False) == [reply]
-    first = with_session_start_and_apology([reply], "u", first_turn=True)
+    assert replies_to_send([reply], "u", first_turn=False) == [reply]
+    first = replies_to_send([reply], "u", first_turn=True)
     assert "not a doctor" in first[0]["text"] and first[1] == reply
-    assert with_session_start_and_apology([], "u", first_turn=False) == [
-        {"recipient_id": "u", "text": messages()["apology"]}
-    ]
+    assert replies_to_send([], "u", first_turn=False) == [{"recipient_id": "u", "text": messages()["apology"]}]
 
 
 def _faq_turn(also, answered=True):
@@ -252,8 +250,8 @@ def test_other_topics_are_noted_only_when_the_message_got_an_faq_answer():
 
 def test_other_topics_come_last_as_buttons_with_their_titles():
     reply = {"recipient_id": "u", "text": "answer"}
-    sent = with_session_start_and_apology([reply], "u", first_turn=False, also_asked=["immune_factors", "nope"])
+    sent = replies_to_send([reply], "u", first_turn=False, also_asked=["immune_factors", "nope"])
     assert sent[0] == reply
     assert sent[1]["text"] == messages()["also_asked"]
     assert sent[1]["buttons"] == [{"title": "Immune factors", "payload": "/faq/immune_factors"}]
-    assert with_session_start_and_apology([reply], "u", first_turn=False, also_asked=["nope"]) == [reply]
+    assert replies_to_send([reply], "u", first_turn=False, also_asked=["nope"]) == [reply]
