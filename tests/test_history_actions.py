@@ -128,15 +128,7 @@ def test_every_question_is_an_utter_ask_response_with_a_not_sure_button():
     from tests.helpers.project import all_responses
 
     responses = all_responses()
-    for slot in (
-        "embryo_transfers",
-        "positive_tests",
-        "confirmed_losses",
-        "embryos_good_quality",
-        "losses_first_trimester",
-        "chromosome_tests_both",
-        "user_region",
-    ):
+    for slot in DOMAIN["forms"]["history_form"]["required_slots"]:
         question = responses[f"utter_ask_{slot}"][0]
         assert "?" in question["text"], slot
         assert {"title": "Not sure", "payload": "not sure"} in question["buttons"], slot
