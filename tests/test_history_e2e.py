@@ -43,8 +43,11 @@ def test_rif_walk_through_with_a_re_ask_and_a_mid_form_question(server):
     assert "Recurrent implantation failure (RIF) means" in texts(replies)
     assert "positive pregnancy test" in texts(replies)
 
-    for answer in ["none", "none", "yes", "no"]:
+    for answer in ["none", "none", "yes"]:
         send_rest(server, sender, answer)
+    replies = send_rest(server, sender, "no")
+    assert "Here is what I understood:\n- 3 embryo transfers\n- 0 positive tests after transfers" in texts(replies)
+    send_rest(server, sender, "yes")
     replies = send_rest(server, sender, "UK")
     final = texts(replies)
     assert "recurrent implantation failure (RIF)" in final
@@ -63,7 +66,7 @@ def test_rm_walk_through_with_unknown_answers_and_stop_and_start_over(server):
     assert "How many embryo transfers" in texts(replies)
     assert tracker_slots(server, sender)["embryo_transfers"] is None
 
-    for answer in ["none", "twice", "yes", "not sure"]:
+    for answer in ["none", "twice", "yes", "not sure", "yes"]:
         send_rest(server, sender, answer)
     replies = send_rest(server, sender, "not sure")  # region unknown: UK and US lines
     final = texts(replies)

@@ -10,34 +10,59 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.content import format_resources, region_aliases
-from actions.forms import FAILED_ATTEMPTS_SLOT, CountingFormValidationAction
+from actions.content import form_content, format_resources, region_aliases
+from actions.forms import FAILED_ATTEMPTS_SLOT, MAX_FAILED_ATTEMPTS, CountingFormValidationAction
 from actions.history import answers
-from actions.history.assessment import Pattern, assess_history
+from actions.history.assessment import Assessment, Flag, Pattern, assess
 from actions.history.content import (
+    flag_lines,
     format_prefilled,
     format_summary,
+    format_understood,
     guidance_content,
     guidance_for,
     related_topic_buttons,
+    understood_buttons,
 )
 from actions.history.form_logic import (
     HISTORY_SLOTS,
     REGION_SLOT,
-    answers_for_assessment,
-    check_answer,
     prefilled_answers,
     required_history_slots,
 )
-from actions.history.narrative import parse_history
+from actions.history.narrative import history_from_dict, history_to_dict, parse_history
+from actions.history.walkthrough import (
+    CONFIRMED_SLOT,
+    HISTORY_SLOT,
+    TakenAnswer,
+    facts_for_assessment,
+    looks_like_question,
+    take_answer,
+    understood,
+)
 
 ASSESSMENT_SLOT = "assessment"
+FLAGS_SLOT = "assessment_flags"
 
 answers.warm_up()  # at action server start, not on the first walk-through answer
 
 
 def _history_slots(tracker: Tracker) -> Dict[str, Any]:
-    return {slot: tracker.get_slot(slot) for slot in HISTORY_SLOTS}
+    return {slot: tracker.get_slot(slot) for slot in HISTORY_SLOTS + (CONFIRMED_SLOT,)}
+
+
+def _history(tracker: Tracker) -> Any:
+    return history_from_dict(tracker.get_slot(HISTORY_SLOT))
+
+
+def _take(slot: str, value: Any, tracker: Tracker) -> TakenAnswer:
+    asked_back = int(tracker.get_slot(FAILED_ATTEMPTS_SLOT) or 0) > 0
+    return take_answer(slot, value, _history_slots(tracker), _history(tracker), asked_back, region_aliases())
+
+
+def _say_note(note: Any, dispatcher: CollectingDispatcher) -> None:
+    if note:
+        dispatcher.utter_message(text=form_content()["notes"][note].strip())
 
 
 class ValidateHistoryForm(CountingFormValidationAction):
@@ -50,10 +75,13 @@ class ValidateHistoryForm(CountingFormValidationAction):
         return required_history_slots(domain_slots, _history_slots(tracker))
 
     def _check(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
-        checked = check_answer(slot, value, _history_slots(tracker), region_aliases())
-        if checked.problem:
-            return self.reject(slot, checked.problem, dispatcher, tracker, checked.details)
-        return self.accept(slot, checked.value)
+        if value is None:  # cleared by a correction: asked again, not a failed attempt
+            return {slot: None}
+        taken = _take(slot, value, tracker)
+        if taken.problem:
+            return self.reject(slot, taken.problem, dispatcher, tracker, taken.details)
+        _say_note(taken.note, dispatcher)
+        return {**taken.slots, FAILED_ATTEMPTS_SLOT: 0}
 
     def validate_embryo_transfers(self, value, dispatcher, tracker, domain):
         return self._check("embryo_transfers", value, dispatcher, tracker)
@@ -73,17 +101,68 @@ class ValidateHistoryForm(CountingFormValidationAction):
     def validate_chromosome_tests_both(self, value, dispatcher, tracker, domain):
         return self._check("chromosome_tests_both", value, dispatcher, tracker)
 
+    def validate_history_confirmed(self, value, dispatcher, tracker, domain):
+        return self._check(CONFIRMED_SLOT, value, dispatcher, tracker)
+
     def validate_user_region(self, value, dispatcher, tracker, domain):
         return self._check("user_region", value, dispatcher, tracker)
 
 
-def _pattern_of(tracker: Tracker) -> Pattern:
-    return assess_history(**answers_for_assessment(_history_slots(tracker)))
+class ActionAskHistoryConfirmed(Action):
+    """ "Here is what I understood: ..." with Yes / Change something."""
+
+    def name(self) -> Text:
+        return "action_ask_history_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        items = understood(_history_slots(tracker), _history(tracker))
+        dispatcher.utter_message(text=format_understood(items), buttons=understood_buttons())
+        return []
 
 
-def _assessed_pattern(tracker: Tracker) -> Pattern:
-    """The pattern set by action_assess_history, or worked out again if missing."""
-    return Pattern(tracker.get_slot(ASSESSMENT_SLOT) or _pattern_of(tracker).value)
+class ActionAnswerInWalkThrough(Action):
+    """A message in the middle of the walk-through that the classifier took for
+    a question: if it reads as an answer to the open question, take it (the
+    form then asks the next one); otherwise answer the question, and after the
+    second question on the same step offer to skip it."""
+
+    def name(self) -> Text:
+        return "action_answer_in_walk_through"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        slot = tracker.get_slot("requested_slot")
+        text = tracker.latest_message.get("text") or ""
+        if slot and not looks_like_question(text):
+            taken = _take(slot, text, tracker)
+            if taken.taken:
+                _say_note(taken.note, dispatcher)
+                return [SlotSet(name, value) for name, value in {**taken.slots, FAILED_ATTEMPTS_SLOT: 0}.items()]
+        key = _faq_key(tracker)
+        if key:
+            dispatcher.utter_message(response=f"utter_faq/{key}")
+        attempts = int(tracker.get_slot(FAILED_ATTEMPTS_SLOT) or 0) + 1
+        if attempts >= MAX_FAILED_ATTEMPTS:
+            offer = form_content()["offer_skip_or_stop"]
+            dispatcher.utter_message(text=offer["text"].strip(), buttons=offer["buttons"])
+        return [SlotSet(FAILED_ATTEMPTS_SLOT, attempts)]
+
+
+def _faq_key(tracker: Tracker) -> Any:
+    selector = tracker.latest_message.get("response_selector", {}).get("faq", {})
+    key = selector.get("response", {}).get("intent_response_key") or ""
+    return key.split("/", 1)[1] if key.startswith("faq/") else None
+
+
+def _assessment_of(tracker: Tracker) -> Assessment:
+    return assess(facts_for_assessment(_history_slots(tracker), _history(tracker)))
+
+
+def _assessed(tracker: Tracker) -> Assessment:
+    """The assessment set by action_assess_history, or worked out again if missing."""
+    stored = tracker.get_slot(ASSESSMENT_SLOT)
+    if not stored:
+        return _assessment_of(tracker)
+    return Assessment(Pattern(stored), tuple(Flag(flag) for flag in tracker.get_slot(FLAGS_SLOT) or ()))
 
 
 class ActionAssessHistory(Action):
@@ -93,10 +172,12 @@ class ActionAssessHistory(Action):
         return "action_assess_history"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        pattern = _pattern_of(tracker)
-        dispatcher.utter_message(text=guidance_for(pattern)["result"].strip())
+        assessment = _assessment_of(tracker)
+        dispatcher.utter_message(text=guidance_for(assessment.pattern)["result"].strip())
+        for line in flag_lines(assessment):
+            dispatcher.utter_message(text=line)
         dispatcher.utter_message(text=guidance_content()["caveat"].strip())
-        return [SlotSet(ASSESSMENT_SLOT, pattern.value)]
+        return [SlotSet(ASSESSMENT_SLOT, assessment.pattern.value), SlotSet(FLAGS_SLOT, list(assessment.flag_values))]
 
 
 class ActionShareNextSteps(Action):
@@ -106,7 +187,7 @@ class ActionShareNextSteps(Action):
         return "action_share_next_steps"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        pattern = _assessed_pattern(tracker)
+        pattern = _assessed(tracker).pattern
         dispatcher.utter_message(text=guidance_for(pattern)["look_at"].strip())
         dispatcher.utter_message(text=guidance_content()["partner_and_health"].strip())
         dispatcher.utter_message(text=format_resources(tracker.get_slot("user_region")))
@@ -120,10 +201,10 @@ class ActionShareHistorySummary(Action):
         return "action_share_history_summary"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        pattern = _assessed_pattern(tracker)
+        assessment = _assessed(tracker)
         dispatcher.utter_message(
-            text=format_summary(_history_slots(tracker), pattern),
-            buttons=related_topic_buttons(pattern),
+            text=format_summary(_history_slots(tracker), assessment.pattern, assessment.flag_values),
+            buttons=related_topic_buttons(assessment.pattern),
         )
         return []
 
@@ -138,10 +219,16 @@ class ActionResetHistory(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         events: List[EventType] = [SlotSet(slot, None) for slot in HISTORY_SLOTS if slot != REGION_SLOT]
-        events += [SlotSet(FAILED_ATTEMPTS_SLOT, 0), SlotSet(ASSESSMENT_SLOT, None)]
+        events += [SlotSet(FAILED_ATTEMPTS_SLOT, 0), SlotSet(ASSESSMENT_SLOT, None), SlotSet(FLAGS_SLOT, None)]
+        events += [SlotSet(CONFIRMED_SLOT, None), SlotSet(HISTORY_SLOT, None)]
+        if tracker.latest_message.get("intent", {}).get("name") == "stop_assessment":
+            return events
         # "3 failed transfers, is that RIF?": what the message already says is not asked again.
-        told = prefilled_answers(parse_history(tracker.latest_message.get("text") or "").to_slots())
+        history = parse_history(tracker.latest_message.get("text") or "")
+        told = prefilled_answers(history.to_slots())
         if told:
             dispatcher.utter_message(text=format_prefilled(told))
             events += [SlotSet(slot, value) for slot, value in told.items()]
+        if not history.is_empty:
+            events.append(SlotSet(HISTORY_SLOT, history_to_dict(history)))
         return events

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from actions.content import OTHER_REGION, UNKNOWN, form_content, load_content, support_content
-from actions.history.assessment import Pattern
+from actions.history.assessment import Assessment, Pattern
+from actions.history.walkthrough import Understood, clinic_questions
 
 
 def guidance_content() -> Dict[str, Any]:
@@ -32,7 +33,35 @@ def _shown(slot: str, value: Any) -> str:
     return str(value) if isinstance(value, int) else form_content()["summary"]["values"].get(str(value), str(value))
 
 
-def format_summary(answers: Dict[str, Any], pattern: Pattern) -> str:
+def format_understood(items: Understood) -> str:
+    """ "Here is what I understood: ..." from walkthrough.understood."""
+    words = form_content()["understood"]
+    labels = form_content()["summary"]["labels"]
+    lines = [words["heading"]]
+    for key, values in items:
+        forms = words["items"][key]
+        text = forms["one"] if values.get("n") == 1 and "one" in forms else forms["other"]
+        if key == "unknown":
+            values = {"label": labels[values["slot"]].lower()}
+        if key == "transfers_split":
+            lines[-1] += " " + text.format(**values)
+            continue
+        lines.append("- " + text.format(**values))
+    lines.append(words["question"])
+    return "\n".join(lines)
+
+
+def understood_buttons() -> List[Dict[str, str]]:
+    return form_content()["understood"]["buttons"]
+
+
+def flag_lines(assessment: Assessment) -> List[str]:
+    """One line per flag, in the YAML's order."""
+    lines = guidance_content()["flags"]
+    return [lines[key].strip() for key in lines if key in assessment.flag_values]
+
+
+def format_summary(answers: Dict[str, Any], pattern: Pattern, flags: Tuple[str, ...] = ()) -> str:
     """The message a user can take to the clinic: their answers and questions to ask."""
     summary = form_content()["summary"]
     value_names = summary["values"]
@@ -46,6 +75,7 @@ def format_summary(answers: Dict[str, Any], pattern: Pattern) -> str:
             shown = support_content()["regions"].get(value, {}).get("label", str(value))
         lines.append(f"- {label}: {shown}")
     lines.append(summary["questions_heading"])
-    lines.extend(f"- {question}" for question in guidance_for(pattern)["questions"])
+    questions = clinic_questions(guidance_for(pattern)["questions"], answers, flags)
+    lines.extend(f"- {question}" for question in questions)
     lines.append(summary["closing"].strip())
     return "\n".join(lines)

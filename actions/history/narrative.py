@@ -2476,3 +2476,30 @@ def _choice_answer(slot: str, cleaned: str, context: Optional[History]) -> Parse
 
 def _yes_no(cleaned: str) -> Optional[str]:
     return parse_yes_no(cleaned, allow_some=True)
+
+
+# ---------------------------------------------------------------------------
+# Keeping a History between turns (a slot holds it as JSON)
+# ---------------------------------------------------------------------------
+
+
+def merge_history(base: History, new: History) -> History:
+    """``base`` with what ``new`` says on top (a form answer's facts)."""
+    return _merge(base, new)
+
+
+def history_to_dict(history: History) -> Dict[str, Any]:
+    """The fields that were said, JSON-ready (tuples become lists)."""
+    return {name: list(value) if isinstance(value, tuple) else value for name, value in history.said().items()}
+
+
+def history_from_dict(data: Optional[Dict[str, Any]]) -> History:
+    """A History from ``history_to_dict``'s output; unknown keys are ignored
+    (a slot written by an older version)."""
+    known = {f.name for f in fields(History)}
+    values = {
+        name: tuple(value) if isinstance(value, list) else value
+        for name, value in (data or {}).items()
+        if name in known
+    }
+    return History(**values)
