@@ -10,7 +10,7 @@ import json
 import pytest
 
 from bench.real_voice import Case, judge, load_cases, mix, predicted_label, score
-from tests.helpers.project import TEST_OUTPUT, normalise, training_examples
+from tests.helpers.project import ROOT, TEST_OUTPUT, normalise, training_examples
 
 # Floors that fail the test (the issue's targets are higher: FAQ 85%,
 # behaviours 85%, false alarms <= 2%; they are printed, not enforced).
@@ -87,3 +87,49 @@ def test_every_crisis_and_urgent_message_is_caught_by_the_safety_net_alone(case)
 
     found = detect_safety_intent(case.text)
     assert found in ({"crisis", "crisis_check"} if case.safety == "crisis" else {"urgent_symptoms"}), found
+
+
+SAFETY_REGRESSION = ROOT / "tests" / "nlu" / "safety_regression.yml"
+_SAFETY_EXPECTED = {
+    "crisis": {"crisis", "crisis_check"},
+    "urgent": {"urgent_symptoms"},
+    "same_day": {"early_pregnancy_concern", "urgent_symptoms"},
+}
+
+
+def test_safety_regression_set_holds_what_it_says():
+    counts = mix(load_cases(SAFETY_REGRESSION))
+    cases = load_cases(SAFETY_REGRESSION)
+    by_kind = {kind: sum(1 for c in cases if c.safety == kind) for kind in ("crisis", "urgent", "same_day", "none")}
+    assert by_kind == {"crisis": 60, "urgent": 50, "same_day": 22, "none": 70}, (by_kind, counts)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [c for c in load_cases(SAFETY_REGRESSION) if c.safety in ("crisis", "urgent")],
+    ids=lambda c: c.text[:40],
+)
+def test_blind_batch_crisis_and_urgent_messages_are_caught_by_the_lexicon(case):
+    from bot.nlu.safety_net import detect_safety_intent
+
+    assert detect_safety_intent(case.text) in _SAFETY_EXPECTED[case.safety]
+
+
+def test_blind_batch_figures_through_the_model(parse, capsys):
+    """Recall through the whole pipeline (lexicon, sentence scorer, classifier)
+    and false alarms on the must-not cases; printed, with floors."""
+    cases = load_cases(SAFETY_REGRESSION)
+    intents = [parse(case.text)["intent"]["name"] for case in cases]
+    rows = {}
+    for kind in ("crisis", "urgent", "same_day"):
+        picked = [(c, i) for c, i in zip(cases, intents) if c.safety == kind]
+        rows[kind] = (sum(i in _SAFETY_EXPECTED[kind] for _, i in picked), len(picked))
+    none = [i for c, i in zip(cases, intents) if c.safety == "none"]
+    alarms = sum(i in {"crisis", "crisis_check", "urgent_symptoms", "early_pregnancy_concern"} for i in none)
+    with capsys.disabled():
+        print("\nsafety regression set (two former blind batches) through the model:")
+        for kind, (hit, total) in rows.items():
+            print(f"  {kind:9s} {hit}/{total}")
+        print(f"  false alarms on must-not cases {alarms}/{len(none)}")
+    assert rows["crisis"][0] == rows["crisis"][1] and rows["urgent"][0] == rows["urgent"][1]
+    assert alarms <= 0.05 * len(none)

@@ -29,6 +29,7 @@ from bot.nlu.safety_net import (
     assess_safety,
     default_detector,
     detect_safety_intent,
+    normalise,
     split_sentences,
     word_starts,
 )
@@ -716,23 +717,28 @@ def test_the_speed_up_never_skips_a_pattern_that_would_match(text):
             assert regex.can_match(present), group
 
 
-def test_a_2000_character_message_takes_under_2_ms():
+def test_a_long_unrelated_message_runs_few_patterns(capsys):
+    """Speed comes from the word gate: most patterns are skipped before any
+    regex runs. The time itself is a benchmark figure (printed here and by
+    `make bench`), never a pass/fail threshold."""
     post = (
         "Had my second opinion appointment today and they want to repeat the hysteroscopy, check "
         "thyroid antibodies and do a karyotype for both of us; the last clinic never mentioned any of "
         "that. We have two embryos left from the 2023 cycle. Is it worth doing an ERA first? "
     )
     text = (post * 10)[:1950] + " i want to disappear"
-    assert len(text) >= 1950
-    assess_safety(text)  # warm up
-
-    def median_of_30() -> float:
-        timings = []
-        for _ in range(30):
-            start = time.perf_counter()
-            assess_safety(text)
-            timings.append(time.perf_counter() - start)
-        return statistics.median(timings)
-
-    # Best of three batches, so that a busy machine does not fail the test.
-    assert min(median_of_30() for _ in range(3)) < 0.002
+    assert assess_safety(text)  # the last words are still found
+    detector = default_detector()
+    present = word_starts(normalise(text))
+    run = sum(1 for _, _, regex in detector._regexes if regex.can_match(present))
+    assert run < 0.35 * len(detector._regexes), (run, len(detector._regexes))
+    timings = []
+    for _ in range(30):
+        start = time.perf_counter()
+        assess_safety(text)
+        timings.append(time.perf_counter() - start)
+    with capsys.disabled():
+        print(
+            f"\nsafety net, 2,000 characters: median {statistics.median(timings) * 1000:.2f} ms;"
+            f" {run} of {len(detector._regexes)} patterns run"
+        )

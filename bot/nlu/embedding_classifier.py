@@ -50,10 +50,12 @@ class LinearSoftmax:
         self.labels, self.weights, self.bias = labels, weights, bias
 
     @classmethod
-    def fit(cls, features: np.ndarray, labels: List[str], regularisation: float) -> "LinearSoftmax":
+    def fit(
+        cls, features: np.ndarray, labels: List[str], regularisation: float, class_weight: Optional[str] = None
+    ) -> "LinearSoftmax":
         from sklearn.linear_model import LogisticRegression
 
-        model = LogisticRegression(C=regularisation, max_iter=3000).fit(features, labels)
+        model = LogisticRegression(C=regularisation, max_iter=3000, class_weight=class_weight).fit(features, labels)
         weights, bias = model.coef_, model.intercept_
         if len(model.classes_) == 2:  # sklearn keeps one row for two classes
             weights, bias = np.vstack([-weights, weights]) / 2, np.array([-bias[0], bias[0]]) / 2

@@ -614,7 +614,7 @@ class SafetyNet(StatelessComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            finding = assess_safety(users_own_words(message))
+            finding = assess_safety(users_own_words(message)) or finding_by_meaning(message)
             if finding:
                 self._override(message, finding)
             else:
@@ -650,6 +650,15 @@ class SafetyNet(StatelessComponent):
         )
 
 
+def finding_by_meaning(message: Message) -> SafetyFinding:
+    """The tier-2 question when bot/nlu/sentence_risk.py flagged a sentence
+    the lexicon did not: meaning alone asks, it never gives the tier-1 reply."""
+    risk = message.get("sentence_risk") or {}
+    if not risk.get("flagged"):
+        return NO_FINDING
+    return SafetyFinding(CRISIS_CHECK, 2, risk.get("sentence_index"), "meaning")
+
+
 def users_own_words(message: Message) -> Optional[str]:
     """What the user wrote: before LongInputTrimmer cut it (a crisis line may
     come after 2,000 characters) and without the glossary's additions."""
@@ -657,8 +666,9 @@ def users_own_words(message: Message) -> Optional[str]:
 
 
 # The classifier alone is not trusted with a safety reply the lexicon does not
-# confirm: its "crisis" becomes the direct question (never nothing), and its
-# symptom guesses give way to its next intent unless it is nearly certain.
+# confirm: its crisis guess becomes the direct question (tier 2) when the
+# sentence scorer backs it, else its next intent; its symptom guesses give way
+# to its next intent unless it is nearly certain.
 CLASSIFIER_SYMPTOM_CONFIDENCE = 0.9
 
 
@@ -666,11 +676,15 @@ def demote_unconfirmed_guess(message: Message) -> None:
     intent = message.get("intent") or {}
     name, confidence = intent.get("name"), intent.get("confidence") or 0.0
     ranking = message.get("intent_ranking") or []
-    if name == CRISIS:
-        replacement = {"name": CRISIS_CHECK, "confidence": confidence}
+    rest = [r for r in ranking if r.get("name") not in SAFETY_INTENTS]
+    next_intent = rest[0] if rest else {"name": "nlu_fallback", "confidence": 1.0}
+    if name in (CRISIS, CRISIS_CHECK):
+        backed = (message.get("sentence_risk") or {}).get("supports_crisis_guess", True)
+        replacement = {"name": CRISIS_CHECK, "confidence": confidence} if backed else next_intent
+        if replacement["name"] == name:
+            return
     elif name == EARLY_PREGNANCY_CONCERN or (name == URGENT_SYMPTOMS and confidence < CLASSIFIER_SYMPTOM_CONFIDENCE):
-        rest = [r for r in ranking if r.get("name") not in (URGENT_SYMPTOMS, EARLY_PREGNANCY_CONCERN, CRISIS)]
-        replacement = rest[0] if rest else {"name": "nlu_fallback", "confidence": 1.0}
+        replacement = next_intent
     else:
         return
     message.set("intent", replacement, add_to_output=True)
