@@ -122,9 +122,9 @@ def test_blind_batch_figures_through_the_model(parse, capsys):
     intents = [parse(case.text)["intent"]["name"] for case in cases]
     rows = {}
     for kind in ("crisis", "urgent", "same_day"):
-        picked = [(c, i) for c, i in zip(cases, intents) if c.safety == kind]
+        picked = [(c, i) for c, i in zip(cases, intents, strict=True) if c.safety == kind]
         rows[kind] = (sum(i in _SAFETY_EXPECTED[kind] for _, i in picked), len(picked))
-    none = [i for c, i in zip(cases, intents) if c.safety == "none"]
+    none = [i for c, i in zip(cases, intents, strict=True) if c.safety == "none"]
     alarms = sum(i in {"crisis", "crisis_check", "urgent_symptoms", "early_pregnancy_concern"} for i in none)
     with capsys.disabled():
         print("\nsafety regression set (two former blind batches) through the model:")
