@@ -90,7 +90,7 @@ class SentenceRiskScorer(GraphComponent):
         # Chosen on tests/nlu/real_voice.yml and the training data; two blind
         # batches report how it generalises (README, bench/results).
         return {
-            "threshold": 0.9,
+            "threshold": 0.93,
             "support": 0.5,
             "regularisation": 1.0,
             "extra_sentences": "data/safety/risk_sentences.yml",
