@@ -1,14 +1,15 @@
 """What channels add around the assistant's replies, independent of the
 action server: the "not a doctor" line at the start of each session, an
-apology instead of silence, and "You also asked about ..." buttons when one
-message asked about several FAQ topics (the answer covers the best one)."""
+apology instead of silence, a Sources button under an FAQ answer, and "You
+also asked about ..." buttons when one message asked about several FAQ topics
+(the answer covers the best one)."""
 
 from __future__ import annotations
 
 import logging
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Sequence
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence
 
 import yaml
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
@@ -35,16 +36,34 @@ def topic_titles() -> Dict[str, str]:
 
 
 def replies_to_send(
-    replies: List[Dict[str, Any]], recipient_id: str, first_turn: bool, also_asked: Sequence[str] = ()
+    replies: List[Dict[str, Any]],
+    recipient_id: str,
+    first_turn: bool,
+    also_asked: Sequence[str] = (),
+    answered_topic: Optional[str] = None,
 ) -> List[Dict[str, Any]]:
     """The replies to send: an apology if there are none, the disclaimer first
-    in a new session, the other topics asked about as buttons last."""
+    in a new session, a Sources button under an FAQ answer, the other topics
+    asked about as buttons last."""
     replies = list(replies) or [{"recipient_id": recipient_id, "text": messages()["apology"]}]
+    if answered_topic in topic_titles():
+        replies = with_sources_button(replies, answered_topic)
     if first_turn:
         replies.insert(0, {"recipient_id": recipient_id, "text": messages()["session_disclaimer"]})
     buttons = [{"title": topic_titles()[key], "payload": f"/faq/{key}"} for key in also_asked if key in topic_titles()]
     if buttons:
         replies.append({"recipient_id": recipient_id, "text": messages()["also_asked"], "buttons": buttons})
+    return replies
+
+
+def with_sources_button(replies: List[Dict[str, Any]], key: str) -> List[Dict[str, Any]]:
+    """The FAQ answer (the last reply with text) gets a Sources button."""
+    for index in range(len(replies) - 1, -1, -1):
+        if replies[index].get("text"):
+            reply = dict(replies[index])
+            button = {"title": messages()["sources_button"], "payload": f'/ask_sources{{"faq_key":"{key}"}}'}
+            reply["buttons"] = list(reply.get("buttons") or []) + [button]
+            return replies[:index] + [reply] + replies[index + 1 :]
     return replies
 
 
@@ -89,7 +108,9 @@ async def handle_turn(
     except Exception:  # noqa: BLE001 - the user still gets an answer
         logger.exception("Handling a message from %s failed.", message.input_channel)
     note = await note_of_turn(app, message.sender_id)
-    return replies_to_send(collector.messages, message.sender_id, note.first_turn, note.also_asked)
+    return replies_to_send(
+        collector.messages, message.sender_id, note.first_turn, note.also_asked, note.answered_topic
+    )
 
 
 async def send_replies(output: OutputChannel, recipient_id: str, replies: List[Dict[str, Any]]) -> None:

@@ -1,7 +1,7 @@
 """What the channels need to know about a turn, noted once: whether it opened
-a conversation session (then the "not a doctor" line goes first), and which
+a conversation session (then the "not a doctor" line goes first), which
 other FAQ topics a several-questions message asked about (offered as buttons
-after the answer).
+after the answer), and which FAQ topic was answered (for its Sources button).
 
 The tracker store notes it while saving a turn (``note``); the channels read
 it (``pop``), without reading the whole conversation back from the database.
@@ -26,6 +26,7 @@ ALSO_ASKED = "also_asked"  # set by bot/nlu/embedding_classifier.py
 class TurnNote:
     first_turn: bool
     also_asked: Tuple[str, ...] = ()
+    answered_topic: Optional[str] = None  # the FAQ key answered in this turn
 
 
 _noted: "OrderedDict[str, TurnNote]" = OrderedDict()
@@ -56,9 +57,29 @@ def also_asked(events: Sequence[Any]) -> Tuple[str, ...]:
     return ()
 
 
+def answered_topic(events: Sequence[Any]) -> Optional[str]:
+    """The FAQ key answered in the latest turn (the retrieval intent the
+    response selector chose), if an FAQ answer was given."""
+    answered = False
+    for event in reversed(events):
+        if isinstance(event, ActionExecuted) and event.action_name == FAQ_ANSWER_ACTION:
+            answered = True
+        elif isinstance(event, UserUttered):
+            if not answered:
+                return None
+            selector = (event.parse_data or {}).get("response_selector", {}).get("faq", {})
+            key = (selector.get("response") or {}).get("intent_response_key") or ""
+            return key.split("/", 1)[1] if key.startswith("faq/") else None
+    return None
+
+
 def note_of(events: Iterable[Any]) -> TurnNote:
     events = list(events)
-    return TurnNote(first_turn=is_first_turn_of_session(events), also_asked=also_asked(events))
+    return TurnNote(
+        first_turn=is_first_turn_of_session(events),
+        also_asked=also_asked(events),
+        answered_topic=answered_topic(events),
+    )
 
 
 def note(sender_id: str, events: Iterable[Any]) -> None:

@@ -69,8 +69,13 @@ def test_a_message_gets_the_disclaimer_then_its_answer_with_an_inline_keyboard(s
     answer = faq_answers()["rif_definition"]
     assert sends[1].params["text"] == answer["text"]
     keyboard = sends[1].params["reply_markup"]["inline_keyboard"]
-    assert [button["callback_data"] for row in keyboard for button in row] == [b["payload"] for b in answer["buttons"]]
-    assert [button["text"] for row in keyboard for button in row] == [b["title"] for b in answer["buttons"]]
+    sources = '/ask_sources{"faq_key":"rif_definition"}'
+    assert [button["callback_data"] for row in keyboard for button in row] == [
+        b["payload"] for b in answer["buttons"]
+    ] + [sources]
+    assert [button["text"] for row in keyboard for button in row] == [b["title"] for b in answer["buttons"]] + [
+        "Sources"
+    ]
 
 
 def test_a_button_click_answers_its_topic_and_the_callback(server):

@@ -1,0 +1,1 @@
+"""Where an FAQ answer comes from: its sources and review date, in plain words."""
