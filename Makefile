@@ -15,7 +15,7 @@ export RASA_TELEMETRY_ENABLED := false
 
 PYTEST_ARGS ?=
 
-.PHONY: help setup run shell train test test-fast lint formatter bench telegram-webhook purge lock clean
+.PHONY: help setup run shell train test test-fast lint formatter bench content-report telegram-webhook purge lock clean
 
 help:
 	@echo "make run     set up (venv, deps, spaCy pipeline, model) and start the action + Rasa servers"
@@ -24,6 +24,7 @@ help:
 	@echo "make lint    ruff: lint and format check;  make formatter: ruff format + fixes"
 	@echo "make shell   set up, then chat in the terminal"
 	@echo "make bench   benchmarks: accuracy vs baselines, latency, throughput, memory, training (~25 min)"
+	@echo "make content-report   every FAQ answer with sources, review date and reading grade (HTML, PNG, PDF)"
 	@echo "make train   train the model now, even if nothing changed"
 	@echo "make telegram-webhook   register the Telegram webhook (TELEGRAM_* variables, see README)"
 	@echo "make purge   delete conversations older than DAYS days (default RETENTION_DAYS or 90)"
@@ -93,3 +94,7 @@ lock:
 clean:
 	rm -rf .venv build web/node_modules models/*.tar.gz models/.fingerprint results test-output .pytest_cache
 	@echo "(var/ with saved conversations is kept; delete it yourself if you mean to)"
+
+content-report:
+	@scripts/setup.sh venv
+	@.venv/bin/python -m bench.content_report

@@ -108,9 +108,7 @@ async def handle_turn(
     except Exception:  # noqa: BLE001 - the user still gets an answer
         logger.exception("Handling a message from %s failed.", message.input_channel)
     note = await note_of_turn(app, message.sender_id)
-    return replies_to_send(
-        collector.messages, message.sender_id, note.first_turn, note.also_asked, note.answered_topic
-    )
+    return replies_to_send(collector.messages, message.sender_id, note.first_turn, note.also_asked, note.answered_topic)
 
 
 async def send_replies(output: OutputChannel, recipient_id: str, replies: List[Dict[str, Any]]) -> None:

@@ -4,7 +4,7 @@ Targets (plain English for upset patients, read on a phone):
   * average grade over all answers <= 8.0, and no answer above grade 10.0;
   * no sentence longer than 30 words;
   * every answer 40-120 words.
-The helpers in tests/helpers/readability.py document how sentences, words and
+The helpers in bench/readability.py document how sentences, words and
 syllables are counted. Run with -s to see the table. No Rasa import: fast.
 """
 
@@ -17,7 +17,7 @@ from typing import List, Tuple
 import pytest
 import yaml
 
-from tests.helpers.readability import AnswerStats, fk_grade, sentences, summarise, syllables, words
+from bench.readability import AnswerStats, fk_grade, sentences, summarise, syllables, words
 
 ROOT = Path(__file__).resolve().parents[1]
 RESPONSE_FILES = sorted((ROOT / "data" / "responses").glob("*.yml"))
