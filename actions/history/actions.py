@@ -43,6 +43,7 @@ from actions.history.walkthrough import (
 
 ASSESSMENT_SLOT = "assessment"
 FLAGS_SLOT = "assessment_flags"
+ASKED_BACK_SLOT = "asked_back"  # the question a vague answer was asked back for, once
 
 answers.warm_up()  # at action server start, not on the first walk-through answer
 
@@ -56,7 +57,7 @@ def _history(tracker: Tracker) -> Any:
 
 
 def _take(slot: str, value: Any, tracker: Tracker) -> TakenAnswer:
-    asked_back = int(tracker.get_slot(FAILED_ATTEMPTS_SLOT) or 0) > 0
+    asked_back = tracker.get_slot(ASKED_BACK_SLOT) == slot
     return take_answer(slot, value, _history_slots(tracker), _history(tracker), asked_back, region_aliases())
 
 
@@ -79,9 +80,10 @@ class ValidateHistoryForm(CountingFormValidationAction):
             return {slot: None}
         taken = _take(slot, value, tracker)
         if taken.problem:
-            return self.reject(slot, taken.problem, dispatcher, tracker, taken.details)
+            rejected = self.reject(slot, taken.problem, dispatcher, tracker, taken.details)
+            return {**rejected, ASKED_BACK_SLOT: slot if taken.vague else None}
         _say_note(taken.note, dispatcher)
-        return {**taken.slots, FAILED_ATTEMPTS_SLOT: 0}
+        return {**taken.slots, FAILED_ATTEMPTS_SLOT: 0, ASKED_BACK_SLOT: None}
 
     def validate_embryo_transfers(self, value, dispatcher, tracker, domain):
         return self._check("embryo_transfers", value, dispatcher, tracker)
@@ -136,7 +138,8 @@ class ActionAnswerInWalkThrough(Action):
             taken = _take(slot, text, tracker)
             if taken.taken:
                 _say_note(taken.note, dispatcher)
-                return [SlotSet(name, value) for name, value in {**taken.slots, FAILED_ATTEMPTS_SLOT: 0}.items()]
+                values = {**taken.slots, FAILED_ATTEMPTS_SLOT: 0, ASKED_BACK_SLOT: None}
+                return [SlotSet(name, value) for name, value in values.items()]
         key = _faq_key(tracker)
         if key:
             dispatcher.utter_message(response=f"utter_faq/{key}")
@@ -220,7 +223,7 @@ class ActionResetHistory(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         events: List[EventType] = [SlotSet(slot, None) for slot in HISTORY_SLOTS if slot != REGION_SLOT]
         events += [SlotSet(FAILED_ATTEMPTS_SLOT, 0), SlotSet(ASSESSMENT_SLOT, None), SlotSet(FLAGS_SLOT, None)]
-        events += [SlotSet(CONFIRMED_SLOT, None), SlotSet(HISTORY_SLOT, None)]
+        events += [SlotSet(CONFIRMED_SLOT, None), SlotSet(HISTORY_SLOT, None), SlotSet(ASKED_BACK_SLOT, None)]
         if tracker.latest_message.get("intent", {}).get("name") == "stop_assessment":
             return events
         # "3 failed transfers, is that RIF?": what the message already says is not asked again.

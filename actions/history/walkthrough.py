@@ -53,6 +53,7 @@ class TakenAnswer:
     problem: Optional[str] = None
     details: Optional[Dict[str, Any]] = None
     note: Optional[str] = None
+    vague: bool = False  # asked back once for a more exact answer
 
     @property
     def taken(self) -> bool:
@@ -124,7 +125,7 @@ def take_answer(
     if parsed.problem in (AMBIGUOUS, ROUNDS_NOT_TRANSFERS) and parsed.vague:
         if asked_back:
             return TakenAnswer(slots={slot: UNKNOWN}, note=NOTE_TAKEN_AS_UNKNOWN)
-        return TakenAnswer(problem=parsed.problem)
+        return TakenAnswer(problem=parsed.problem, vague=True)
     if not parsed.is_valid:
         details = {"transfers": context.transfers_total} if context.transfers_total is not None else None
         return TakenAnswer(problem=parsed.problem or "not_a_number", details=details)
