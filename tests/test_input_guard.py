@@ -30,6 +30,16 @@ from bot.nlu.input_guard import EMOJI_ONLY, EMPTY, MARKUP, NON_ENGLISH, TOO_LONG
         ("здравствуйте, мне нужна помощь", NON_ENGLISH),
         ("你好", NON_ENGLISH),
         ("مرحبا", NON_ENGLISH),
+        ("¿qué es la falla de implantación recurrente?", NON_ENGLISH),
+        ("j'ai fait trois fausses couches, est-ce normal ?", NON_ENGLISH),
+        ("tive dois abortos espontâneos, o que devo fazer", NON_ENGLISH),
+        ("ho avuto due aborti, cosa posso fare", NON_ENGLISH),
+        ("miałam trzy poronienia co mam robić", NON_ENGLISH),
+        ("ik heb drie miskramen gehad, wat nu", NON_ENGLISH),
+        ("üç kez düşük yaptım ne yapmalıyım", NON_ENGLISH),
+        ("am avut trei avorturi spontane ce pot face", NON_ENGLISH),
+        ("у меня было три выкидыша", NON_ENGLISH),
+        ("我流产了三次怎么办", NON_ENGLISH),
     ],
 )
 def test_unusable_input_is_recognised(text, issue):
@@ -49,8 +59,27 @@ def test_unusable_input_is_recognised(text, issue):
         "I feel sad",
         "my name is José and I had a miscarriage",
         "what does 5 < 6 mean for my hCG",
+        # English with brand names, Latin and forum words is never refused.
+        "pred for fet, yay or nay",
+        "utrogestan or cyclogest?",
+        "is clexane worth it",
+        "hcg 1200 at 14dp5dt",
+        "que sera sera i guess",
+        "hola",
+        "merci beaucoup",
+        "Progesterone in oil vs Crinone vs Utrogestan",
+        "my RE said c'est la vie lol",
+        "these progesterone jabs are murder on my bum lol",
         "x" * 2000,
     ],
 )
 def test_ordinary_input_passes(text):
     assert classify_input(text) is None
+
+
+def test_no_real_voice_or_safety_message_is_taken_for_another_language():
+    from bench.real_voice import load_cases
+    from tests.helpers.project import ROOT
+
+    texts = [c.text for c in load_cases()] + [c.text for c in load_cases(ROOT / "tests/nlu/safety_regression.yml")]
+    assert [t for t in texts if classify_input(t) is not None] == []

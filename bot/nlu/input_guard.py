@@ -13,6 +13,7 @@ from typing import List, Optional
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.language import other_language, warm_up
 from bot.nlu.stateless import StatelessComponent
 
 MAX_MESSAGE_CHARS = 2000
@@ -27,106 +28,6 @@ EMOJI_ONLY = "emoji_only"
 NON_ENGLISH = "non_english"
 
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?/?\s*>|javascript:|on\w+\s*=", re.IGNORECASE)
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-
-# Frequent words of other languages that English messages rarely use.
-_FOREIGN_WORDS = {
-    # Spanish, Portuguese, Italian, French, German, Dutch, Polish, Turkish
-    "hola",
-    "necesito",
-    "ayuda",
-    "tengo",
-    "estoy",
-    "aborto",
-    "embarazo",
-    "que",
-    "por",
-    "favor",
-    "gracias",
-    "olá",
-    "preciso",
-    "gravidez",
-    "obrigado",
-    "obrigada",
-    "estou",
-    "não",
-    "ciao",
-    "ho",
-    "bisogno",
-    "aiuto",
-    "gravidanza",
-    "sono",
-    "grazie",
-    "bonjour",
-    "je",
-    "suis",
-    "j'ai",
-    "fausse",
-    "couche",
-    "enceinte",
-    "merci",
-    "aide",
-    "besoin",
-    "avec",
-    "pas",
-    "hallo",
-    "ich",
-    "brauche",
-    "hilfe",
-    "fehlgeburt",
-    "schwanger",
-    "danke",
-    "nicht",
-    "bin",
-    "habe",
-    "und",
-    "hoi",
-    "heb",
-    "nodig",
-    "zwanger",
-    "miskraam",
-    "bedankt",
-    "dzień",
-    "dobry",
-    "pomocy",
-    "poronienie",
-    "ciąża",
-    "dziękuję",
-    "merhaba",
-    "yardım",
-    "hamile",
-    "teşekkürler",
-}
-_ENGLISH_HINTS = {
-    "i",
-    "the",
-    "a",
-    "is",
-    "my",
-    "what",
-    "how",
-    "and",
-    "to",
-    "it",
-    "of",
-    "in",
-    "do",
-    "can",
-    "you",
-    "have",
-    "had",
-    "rif",
-    "ivf",
-    "rm",
-    "hi",
-    "hello",
-    "help",
-    "me",
-    "am",
-    "are",
-    "why",
-    "should",
-}
 
 
 def _is_emoji_or_symbol(char: str) -> bool:
@@ -157,17 +58,7 @@ def classify_input(text: Optional[str], original_length: Optional[int] = None) -
 
 
 def _looks_non_english(text: str) -> bool:
-    words = [w.lower() for w in _WORD.findall(text)]
-    if not words:
-        return False
-    letters = [c for c in text if c.isalpha()]
-    non_latin = sum(1 for c in letters if not unicodedata.name(c, "").startswith("LATIN"))
-    if letters and non_latin / len(letters) > 0.5:
-        return True  # Cyrillic, Greek, Arabic, CJK, ...
-    english = sum(1 for w in words if w in _ENGLISH_HINTS)
-    foreign = sum(1 for w in words if w in _FOREIGN_WORDS)
-    accented = sum(1 for c in letters if ord(c) > 127)
-    return foreign >= 1 and foreign > english or (accented >= 2 and english == 0 and foreign >= 1)
+    return other_language(text) is not None
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -191,12 +82,16 @@ class LongInputTrimmer(StatelessComponent):
 class InputGuard(StatelessComponent):
     """Sets intent ``unusable_input`` and entity ``input_issue`` for unreadable input."""
 
+    def __init__(self) -> None:
+        warm_up()  # load the language models with the model, not on the first message
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get("text")
             if text and text.startswith("/") and len(text) < 200:
                 continue  # button payloads such as /faq/<key> or /stop_assessment
-            issue = classify_input(text, message.get(ORIGINAL_LENGTH))
+            # The user's own words, without the glossary's English additions.
+            issue = classify_input(message.get("glossary_original_text") or text, message.get(ORIGINAL_LENGTH))
             if issue is None:
                 continue
             intent = {"name": "unusable_input", "confidence": 1.0}
