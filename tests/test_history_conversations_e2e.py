@@ -79,7 +79,11 @@ WALKS = [
     Walk(
         "the central question",
         "I've had 3 failed transfers, is that RIF?",
-        {"confirmed_losses": ["none"], "embryos_good_quality": ["yes, all 5AA or 4AB"], "chromosome_tests_both": ["no"]},
+        {
+            "confirmed_losses": ["none"],
+            "embryos_good_quality": ["yes, all 5AA or 4AB"],
+            "chromosome_tests_both": ["no"],
+        },
         "rif_pattern",
         slots={"embryo_transfers": 3, "positive_tests": 0},
         said=("I've noted",),
@@ -139,7 +143,11 @@ WALKS = [
     Walk(
         "losses given as weeks",
         "can you go through my history with me",
-        {"embryo_transfers": ["never had IVF"], "confirmed_losses": ["at 8 and 15 weeks"], "chromosome_tests_both": ["no"]},
+        {
+            "embryo_transfers": ["never had IVF"],
+            "confirmed_losses": ["at 8 and 15 weeks"],
+            "chromosome_tests_both": ["no"],
+        },
         "rm_pattern",
         ("second_trimester_loss",),
         slots={"confirmed_losses": 2, "losses_first_trimester": "some"},
