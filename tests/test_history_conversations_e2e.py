@@ -235,3 +235,54 @@ def test_walk_through_in_patients_words_reaches_the_right_result(assistant, case
 
 def test_there_are_at_least_ten_conversations():
     assert len(WALKS) >= 10
+
+
+# ---- Hidden histories: a simulated user answers from a history only it
+# knows, in varied words; every conversation must finish, with the pattern
+# the assessment gives for that history.
+
+NUMBER_WORDS = ["none", "one", "two", "three", "four", "five", "six"]
+
+
+def say_count(n: int, rng, kind: str) -> str:
+    if n == 0:
+        return rng.choice(["none", "0", "never", "none at all"])
+    if kind == "transfers" and n >= 2 and rng.random() < 0.4:
+        fresh = rng.randint(1, n - 1)
+        return f"{fresh} fresh and {n - fresh} frozen"
+    if n == 2 and rng.random() < 0.3:
+        return "twice"
+    return rng.choice([str(n), NUMBER_WORDS[n], f"{NUMBER_WORDS[n]} i think"])
+
+
+def hidden_walk(seed: int):
+    import random
+
+    rng = random.Random(seed)
+    transfers = rng.choice([0, 0, 1, 2, 3, 4, 5])
+    positives = rng.randint(0, transfers) if transfers else 0
+    losses = rng.choice([0, 1, 2, 3, 4])
+    unknown = rng.random() < 0.2  # now and then the user does not know one answer
+    answers = {
+        "embryo_transfers": [say_count(transfers, rng, "transfers")],
+        "positive_tests": [
+            "all of them"
+            if positives == transfers and transfers > 1 and rng.random() < 0.5
+            else say_count(positives, rng, "p")
+        ],
+        "confirmed_losses": ["not sure" if unknown else say_count(losses, rng, "losses")],
+        "embryos_good_quality": [rng.choice(["yes", "yep, all top grade", "no", "not sure"])],
+        "losses_first_trimester": [rng.choice(["yes", "all early", "first trimester"])],
+        "chromosome_tests_both": [rng.choice(["no", "yes both of us", "not sure", "nope"])],
+    }
+    from actions.history.assessment import HistoryFacts, assess
+
+    facts = HistoryFacts(transfers, positives, None if unknown else losses)
+    return Walk(f"hidden history {seed}", "which one applies to me", answers, assess(facts).pattern.value)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_hidden_histories_always_finish_with_the_right_pattern(assistant, seed):
+    case = hidden_walk(seed)
+    state, transcript = walk(assistant.base_url, f"e2e-hidden-{seed}", case)
+    assert state["slots"]["assessment"] == case.pattern, transcript
