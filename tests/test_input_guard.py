@@ -83,3 +83,17 @@ def test_no_real_voice_or_safety_message_is_taken_for_another_language():
 
     texts = [c.text for c in load_cases()] + [c.text for c in load_cases(ROOT / "tests/nlu/safety_regression.yml")]
     assert [t for t in texts if classify_input(t) is not None] == []
+
+
+def test_no_english_training_or_held_out_example_is_taken_for_another_language():
+    from tests.helpers.project import ROOT, examples_of, nlu_blocks, training_nlu_files
+
+    files = training_nlu_files() + [ROOT / "tests" / "nlu" / "held_out.yml"]
+    texts = [
+        example
+        for _, block in nlu_blocks(files)
+        if block.get("intent") not in ("out_of_scope", "unusable_input")
+        for example in examples_of(block)
+    ]
+    assert len(texts) > 1900
+    assert [t for t in texts if classify_input(t) is not None] == []
