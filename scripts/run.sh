@@ -13,6 +13,9 @@ RASA=.venv/bin/rasa
 PY=.venv/bin/python
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"  # our bot/ package
 
+# A malformed clinic profile (clinic.yml) stops here, naming the key.
+"$PY" -m bot.clinic --check
+
 # Conversations persist in var/ (SQLite) unless TRACKER_STORE says otherwise.
 mkdir -p var
 ACTIONS_PORT="$ACTIONS_PORT" "$PY" -m bot.endpoints > var/endpoints.yml

@@ -55,10 +55,12 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def _process(name: str, args: List[str], ready_url: str) -> Iterator[subprocess.Popen]:
+def _process(
+    name: str, args: List[str], ready_url: str, extra_env: Optional[Dict[str, str]] = None
+) -> Iterator[subprocess.Popen]:
     TEST_OUTPUT.mkdir(exist_ok=True)
     log = TEST_OUTPUT / f"{name}.log"
-    env = dict(os.environ, PYTHONPATH=str(ROOT), RASA_TELEMETRY_ENABLED="false")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), RASA_TELEMETRY_ENABLED="false", **(extra_env or {}))
     with log.open("w") as log_handle:
         process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log_handle, stderr=subprocess.STDOUT)
         try:
@@ -69,12 +71,15 @@ def _process(name: str, args: List[str], ready_url: str) -> Iterator[subprocess.
 
 
 @contextmanager
-def action_server(port: Optional[int] = None, processes: Optional[list] = None) -> Iterator[str]:
+def action_server(
+    port: Optional[int] = None, processes: Optional[list] = None, env: Optional[Dict[str, str]] = None
+) -> Iterator[str]:
     """Yields the webhook URL of a running rasa_sdk action server
-    (its Popen is appended to ``processes`` if given, e.g. to read its memory)."""
+    (its Popen is appended to ``processes`` if given, e.g. to read its memory;
+    ``env`` adds environment variables, e.g. CLINIC_PROFILE)."""
     port = port or free_port()
     args = [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
-    with _process("action-server", args, f"http://127.0.0.1:{port}/health") as process:
+    with _process("action-server", args, f"http://127.0.0.1:{port}/health", env) as process:
         if processes is not None:
             processes.append(process)
         yield f"http://127.0.0.1:{port}/webhook"

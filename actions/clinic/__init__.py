@@ -1,0 +1,1 @@
+"""Talking to a person at the deploying clinic (profile: bot/clinic.py)."""
