@@ -173,12 +173,17 @@ def load_profile(path: Optional[Path] = None, env: Optional[Mapping[str, str]] =
     return parse_profile(_merge(data, _overrides(env)) or None)
 
 
+def hours_today(profile: ClinicProfile, now: dt.datetime) -> Optional[Tuple[dt.time, dt.time]]:
+    """(opens, closes) on the clinic's local day of ``now``; None if closed that day."""
+    return profile.opening_hours.get(DAYS[now.astimezone(ZoneInfo(profile.timezone)).weekday()])
+
+
 def is_open(profile: ClinicProfile, now: dt.datetime) -> Optional[bool]:
     """Open at ``now`` (any time zone)? None when no hours are given."""
     if not profile.opening_hours:
         return None
+    hours = hours_today(profile, now)
     local = now.astimezone(ZoneInfo(profile.timezone))
-    hours = profile.opening_hours.get(DAYS[local.weekday()])
     return hours is not None and hours[0] <= local.time() < hours[1]
 
 

@@ -17,8 +17,9 @@ from typing import Any, Iterable, List, Optional, Sequence, Tuple
 
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 
+from bot.faq_topic import FAQ_ANSWER_ACTION, faq_key_of
+
 MAX_REMEMBERED_TURNS = 10_000
-FAQ_ANSWER_ACTION = "utter_faq"
 ALSO_ASKED = "also_asked"  # set by bot/nlu/embedding_classifier.py
 
 
@@ -67,9 +68,7 @@ def answered_topic(events: Sequence[Any]) -> Optional[str]:
         elif isinstance(event, UserUttered):
             if not answered:
                 return None
-            selector = (event.parse_data or {}).get("response_selector", {}).get("faq", {})
-            key = (selector.get("response") or {}).get("intent_response_key") or ""
-            return key.split("/", 1)[1] if key.startswith("faq/") else None
+            return faq_key_of(event.parse_data)
     return None
 
 

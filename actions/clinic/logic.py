@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Dict, List
 
-from bot.clinic import ClinicProfile, is_open, next_opening
+from bot.clinic import ClinicProfile, hours_today, is_open, next_opening
 
 
 def contact_lines(profile: ClinicProfile, now: dt.datetime, words: Dict[str, Any]) -> List[str]:
@@ -18,7 +18,7 @@ def contact_lines(profile: ClinicProfile, now: dt.datetime, words: Dict[str, Any
     open_now = is_open(profile, now)
     lines: List[str] = []
     if open_now:
-        closes = profile.opening_hours[_today(profile, now)][1].strftime("%H:%M")
+        closes = hours_today(profile, now)[1].strftime("%H:%M")
         key = "open_now" if profile.phone else "open_now_no_phone"
         lines.append(words[key].format(name=name, closes=closes, phone=profile.phone))
     elif open_now is False:
@@ -45,11 +45,3 @@ def contact_lines(profile: ClinicProfile, now: dt.datetime, words: Dict[str, Any
         else:
             lines.append(" ".join(words["urgent_when_closed_no_unit"].split()))
     return lines
-
-
-def _today(profile: ClinicProfile, now: dt.datetime) -> str:
-    from zoneinfo import ZoneInfo
-
-    from bot.clinic import DAYS
-
-    return DAYS[now.astimezone(ZoneInfo(profile.timezone)).weekday()]

@@ -40,6 +40,7 @@ from actions.history.walkthrough import (
     take_answer,
     understood,
 )
+from bot.faq_topic import faq_key_of
 
 ASSESSMENT_SLOT = "assessment"
 FLAGS_SLOT = "assessment_flags"
@@ -140,7 +141,7 @@ class ActionAnswerInWalkThrough(Action):
                 _say_note(taken.note, dispatcher)
                 values = {**taken.slots, FAILED_ATTEMPTS_SLOT: 0, ASKED_BACK_SLOT: None}
                 return [SlotSet(name, value) for name, value in values.items()]
-        key = _faq_key(tracker)
+        key = faq_key_of(tracker.latest_message)
         if key:
             dispatcher.utter_message(response=f"utter_faq/{key}")
         attempts = int(tracker.get_slot(FAILED_ATTEMPTS_SLOT) or 0) + 1
@@ -148,12 +149,6 @@ class ActionAnswerInWalkThrough(Action):
             offer = form_content()["offer_skip_or_stop"]
             dispatcher.utter_message(text=offer["text"].strip(), buttons=offer["buttons"])
         return [SlotSet(FAILED_ATTEMPTS_SLOT, attempts)]
-
-
-def _faq_key(tracker: Tracker) -> Any:
-    selector = tracker.latest_message.get("response_selector", {}).get("faq", {})
-    key = selector.get("response", {}).get("intent_response_key") or ""
-    return key.split("/", 1)[1] if key.startswith("faq/") else None
 
 
 def _assessment_of(tracker: Tracker) -> Assessment:

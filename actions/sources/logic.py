@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Dict, Iterable, List, Optional
 
-FAQ_ANSWER_ACTION = "utter_faq"
+from bot.faq_topic import FAQ_ANSWER_ACTION, faq_key_of
 
 
 def last_answered_topic(events: Iterable[Dict[str, Any]]) -> Optional[str]:
@@ -18,10 +18,9 @@ def last_answered_topic(events: Iterable[Dict[str, Any]]) -> Optional[str]:
         if event.get("event") == "action" and event.get("name") == FAQ_ANSWER_ACTION:
             answered = True
         elif event.get("event") == "user" and answered:
-            selector = (event.get("parse_data") or {}).get("response_selector", {}).get("faq", {})
-            key = (selector.get("response") or {}).get("intent_response_key") or ""
-            if key.startswith("faq/"):
-                return key.split("/", 1)[1]
+            key = faq_key_of(event.get("parse_data"))
+            if key:
+                return key
             answered = False
     return None
 
