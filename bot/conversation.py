@@ -1,12 +1,14 @@
 """What channels add around the assistant's replies, independent of the
 action server: the "not a doctor" line at the start of each session, an
-apology instead of silence, a Sources button under an FAQ answer, and "You
-also asked about ..." buttons when one message asked about several FAQ topics
-(the answer covers the best one)."""
+apology instead of silence, Sources and "was this helpful?" buttons under an
+FAQ answer, the clinic's contact under a reply that points to the clinic
+(when clinic.yml gives one), and "You also asked about ..." buttons when one
+message asked about several FAQ topics (the answer covers the best one)."""
 
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence
@@ -15,6 +17,7 @@ import yaml
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
 from bot import turn_notes
+from bot.clinic import ClinicProfile, load_profile
 from bot.turn_notes import TurnNote
 
 logger = logging.getLogger(__name__)
@@ -35,17 +38,26 @@ def topic_titles() -> Dict[str, str]:
         return {key: topic["title"] for key, topic in yaml.safe_load(handle)["topics"].items()}
 
 
+@lru_cache(maxsize=1)
+def clinic_profile() -> ClinicProfile:
+    """Checked at start-up by `python -m bot.clinic --check` (scripts/run.sh)."""
+    return load_profile()
+
+
 def replies_to_send(
     replies: List[Dict[str, Any]],
     recipient_id: str,
     first_turn: bool,
     also_asked: Sequence[str] = (),
     answered_topic: Optional[str] = None,
+    profile: Optional[ClinicProfile] = None,
 ) -> List[Dict[str, Any]]:
     """The replies to send: an apology if there are none, the disclaimer first
-    in a new session, a Sources button under an FAQ answer, the other topics
+    in a new session, Sources and feedback buttons under an FAQ answer, the
+    clinic's contact where a reply points to the clinic, the other topics
     asked about as buttons last."""
     replies = list(replies) or [{"recipient_id": recipient_id, "text": messages()["apology"]}]
+    replies = with_clinic_contact(replies, clinic_profile() if profile is None else profile)
     if answered_topic in topic_titles():
         replies = with_sources_button(replies, answered_topic)
     if first_turn:
@@ -57,12 +69,60 @@ def replies_to_send(
 
 
 def with_sources_button(replies: List[Dict[str, Any]], key: str) -> List[Dict[str, Any]]:
-    """The FAQ answer (the last reply with text) gets a Sources button."""
+    """The FAQ answer (the last reply with text) gets a Sources button and
+    "was this helpful?" buttons, each carrying the topic's key."""
+    words = messages()
+    entity = f'{{"faq_key":"{key}"}}'
+    buttons = [
+        {"title": words["sources_button"], "payload": f"/ask_sources{entity}"},
+        {"title": words["feedback_helpful_button"], "payload": f"/feedback_helpful{entity}"},
+        {"title": words["feedback_not_helpful_button"], "payload": f"/feedback_not_helpful{entity}"},
+    ]
     for index in range(len(replies) - 1, -1, -1):
         if replies[index].get("text"):
             reply = dict(replies[index])
-            button = {"title": messages()["sources_button"], "payload": f'/ask_sources{{"faq_key":"{key}"}}'}
-            reply["buttons"] = list(reply.get("buttons") or []) + [button]
+            reply["buttons"] = list(reply.get("buttons") or []) + buttons
+            return replies[:index] + [reply] + replies[index + 1 :]
+    return replies
+
+
+_MENTIONS_CLINIC = re.compile(r"\bclinic", re.IGNORECASE)
+_MENTIONS_UNIT = re.compile(r"\bearly pregnancy (unit|assessment|service)", re.IGNORECASE)
+
+
+def clinic_contact_lines(profile: ClinicProfile, text: str, turn_text: str = "") -> List[str]:
+    """The contact lines a reply pointing to the clinic or to the early
+    pregnancy unit needs, leaving out any the turn already gives."""
+    words = messages()
+    turn_text = turn_text or text
+    lines: List[str] = []
+    given = [value for value in (profile.phone, profile.email, profile.website) if value and value in turn_text]
+    if profile.has_contact and _MENTIONS_CLINIC.search(text) and not given:
+        contacts = [
+            words[f"clinic_contact_{key}"].format(**{key: getattr(profile, key)})
+            for key in ("phone", "email", "website")
+            if getattr(profile, key)
+        ]
+        name = profile.name or "your clinic"
+        lines.append(words["clinic_contact"].format(name=name, contacts=", ".join(contacts)))
+    unit = profile.early_pregnancy_unit
+    if unit.phone and _MENTIONS_UNIT.search(text) and unit.phone not in turn_text:
+        lines.append(words["unit_contact"].format(unit=unit.name or "Your early pregnancy unit", phone=unit.phone))
+    return lines
+
+
+def with_clinic_contact(replies: List[Dict[str, Any]], profile: ClinicProfile) -> List[Dict[str, Any]]:
+    """The last reply that points to the clinic (or unit) gets its contact
+    appended, once per turn; with no profile, the replies are unchanged."""
+    if profile.is_empty:
+        return replies
+    turn_text = "\n".join(reply.get("text") or "" for reply in replies)
+    for index in range(len(replies) - 1, -1, -1):
+        text = replies[index].get("text") or ""
+        lines = clinic_contact_lines(profile, text, turn_text)
+        if lines:
+            reply = dict(replies[index])
+            reply["text"] = "\n\n".join([text, *lines])
             return replies[:index] + [reply] + replies[index + 1 :]
     return replies
 

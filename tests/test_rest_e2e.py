@@ -31,10 +31,9 @@ def test_three_questions_get_their_answers_over_rest(server):
         assert len(replies) == 1, replies
         assert replies[0]["recipient_id"] == "e2e-user"
         assert replies[0]["text"] == answers[key]["text"]
-        sources = f'/ask_sources{{"faq_key":"{key}"}}'
-        assert [b["payload"] for b in replies[0]["buttons"]] == [b["payload"] for b in answers[key]["buttons"]] + [
-            sources
-        ]
+        entity = f'{{"faq_key":"{key}"}}'
+        added = [f"/ask_sources{entity}", f"/feedback_helpful{entity}", f"/feedback_not_helpful{entity}"]
+        assert [b["payload"] for b in replies[0]["buttons"]] == [b["payload"] for b in answers[key]["buttons"]] + added
 
 
 def test_a_clicked_button_answers_its_topic_over_rest(server):

@@ -93,12 +93,13 @@ def test_a_direct_message_gets_the_disclaimer_then_its_answer_with_block_buttons
     assert second.params["text"] == answer["text"]
     section, actions = second.params["blocks"]
     assert section == {"type": "section", "text": {"type": "mrkdwn", "text": answer["text"]}}
-    sources = '/ask_sources{"faq_key":"rif_definition"}'
-    assert [element["value"] for element in actions["elements"]] == [b["payload"] for b in answer["buttons"]] + [
-        sources
-    ]
+    entity = '{"faq_key":"rif_definition"}'
+    added = [f"/ask_sources{entity}", f"/feedback_helpful{entity}", f"/feedback_not_helpful{entity}"]
+    assert [element["value"] for element in actions["elements"]] == [b["payload"] for b in answer["buttons"]] + added
     assert [element["text"]["text"] for element in actions["elements"]] == [b["title"] for b in answer["buttons"]] + [
-        "Sources"
+        "Sources",
+        "👍 Helpful",
+        "👎 Not helpful",
     ]
 
 

@@ -69,12 +69,15 @@ def test_a_message_gets_the_disclaimer_then_its_answer_with_an_inline_keyboard(s
     answer = faq_answers()["rif_definition"]
     assert sends[1].params["text"] == answer["text"]
     keyboard = sends[1].params["reply_markup"]["inline_keyboard"]
-    sources = '/ask_sources{"faq_key":"rif_definition"}'
+    entity = '{"faq_key":"rif_definition"}'
+    added = [f"/ask_sources{entity}", f"/feedback_helpful{entity}", f"/feedback_not_helpful{entity}"]
     assert [button["callback_data"] for row in keyboard for button in row] == [
         b["payload"] for b in answer["buttons"]
-    ] + [sources]
+    ] + added
     assert [button["text"] for row in keyboard for button in row] == [b["title"] for b in answer["buttons"]] + [
-        "Sources"
+        "Sources",
+        "👍 Helpful",
+        "👎 Not helpful",
     ]
 
 

@@ -4,7 +4,6 @@ actions.clinic.logic and the clinic profile."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
@@ -13,13 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.clinic.logic import contact_lines
+from actions.clinic.profile import clinic_profile
 from actions.content import load_content
-from bot.clinic import ClinicProfile, load_profile
-
-
-@lru_cache(maxsize=1)
-def clinic_profile() -> ClinicProfile:
-    return load_profile()
 
 
 class ActionTalkToPerson(Action):

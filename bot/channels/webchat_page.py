@@ -1,4 +1,6 @@
 """Serves the website chat page at ``/chat/`` from the Rasa server itself.
+A clinic's ``chat_title`` (clinic.yml) replaces the page's title, heading
+and the widget's header.
 
 ``rasa run`` serves no static files, but every channel's blueprint is
 mounted at its ``url_prefix()``. This channel receives no messages: the
@@ -9,6 +11,7 @@ into web/node_modules from web/package-lock.json by the set-up.
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +21,8 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.clinic import load_profile
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 WIDGET_BUNDLE = WEB_DIR / "node_modules" / "rasa-webchat" / "lib" / "index.js"
@@ -95,6 +100,9 @@ async def _serve(name: str) -> HTTPResponse:
             status=503,
             headers=SECURITY_HEADERS,
         )
+    if name == "":
+        stat = path.stat()
+        return response.html(_page_with_title(path, (stat.st_mtime_ns, stat.st_size)), headers=SECURITY_HEADERS)
     if path == WIDGET_BUNDLE:
         stat = path.stat()
         return response.raw(
@@ -109,3 +117,16 @@ async def _serve(name: str) -> HTTPResponse:
 def _widget_without_remote_imports(path: Path, version: Tuple[int, int]) -> bytes:
     """The widget bundle without remote @imports (read once per file version)."""
     return REMOTE_CSS_IMPORT.sub("", path.read_text(encoding="utf-8")).encode("utf-8")
+
+
+@lru_cache(maxsize=2)
+def _page_with_title(path: Path, version: Tuple[int, int]) -> str:
+    """The page, with the clinic's chat_title if it has one (read once per file version)."""
+    page = path.read_text(encoding="utf-8")
+    title = load_profile().chat_title
+    if not title:
+        return page
+    safe = html.escape(title, quote=True)
+    page = re.sub(r"<title>.*?</title>", f"<title>{safe}</title>", page, count=1, flags=re.S)
+    page = re.sub(r"<h1>.*?</h1>", f"<h1>{safe}</h1>", page, count=1, flags=re.S)
+    return page.replace('data-title=""', f'data-title="{safe}"', 1)

@@ -93,10 +93,12 @@ def rasa_server(
     port: Optional[int] = None,
     credentials: Optional[Dict[str, Any]] = None,
     processes: Optional[list] = None,
+    env: Optional[Dict[str, str]] = None,
 ) -> Iterator[str]:
     """Yields the base URL of a running Rasa server.
     ``stores`` adds endpoints such as tracker_store and lock_store (default: in memory);
-    ``credentials`` replaces the repository's credentials.yml (REST and web chat)."""
+    ``credentials`` replaces the repository's credentials.yml (REST and web chat);
+    ``env`` adds environment variables (CLINIC_PROFILE, RASA_AUTH_TOKEN, ...)."""
     port = port or free_port()
     TEST_OUTPUT.mkdir(exist_ok=True)
     endpoints = TEST_OUTPUT / f"endpoints-{port}.yml"
@@ -121,7 +123,7 @@ def rasa_server(
         str(endpoints),
         *(extra_args or []),
     ]
-    with _process(f"rasa-server-{port}", args, f"http://127.0.0.1:{port}/webhooks/rest/") as process:
+    with _process(f"rasa-server-{port}", args, f"http://127.0.0.1:{port}/webhooks/rest/", env) as process:
         if processes is not None:
             processes.append(process)
         yield f"http://127.0.0.1:{port}"

@@ -8,7 +8,8 @@
     socketUrl: window.location.origin,
     socketPath: "/socket.io/",
     initPayload: "/greet",
-    title: "RIF & RM information",
+    // A clinic's chat_title (clinic.yml) arrives as data-title on the page.
+    title: container.getAttribute("data-title") || "RIF & RM information",
     subtitle: "Not a doctor, not medical advice",
     inputTextFieldHint: "Type your question",
     embedded: true,
