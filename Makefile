@@ -15,7 +15,7 @@ export RASA_TELEMETRY_ENABLED := false
 
 PYTEST_ARGS ?=
 
-.PHONY: help setup run shell train test test-fast lint formatter bench content-report telegram-webhook purge lock clean
+.PHONY: help setup run shell train test test-fast lint formatter bench content-report insights telegram-webhook purge lock clean
 
 help:
 	@echo "make run     set up (venv, deps, spaCy pipeline, model) and start the action + Rasa servers"
@@ -25,6 +25,8 @@ help:
 	@echo "make shell   set up, then chat in the terminal"
 	@echo "make bench   benchmarks: accuracy vs baselines, latency, throughput, memory, training (~25 min)"
 	@echo "make content-report   every FAQ answer with sources, review date and reading grade (HTML, PNG, PDF)"
+	@echo "make insights   usage report for the clinic from the stored conversations: insights/index.html"
+	@echo "                (INSIGHTS_ARGS=\"--days 7\" or \"--since 2026-01-01 --until 2026-01-31\"; default 30 days)"
 	@echo "make train   train the model now, even if nothing changed"
 	@echo "make telegram-webhook   register the Telegram webhook (TELEGRAM_* variables, see README)"
 	@echo "make purge   delete conversations older than DAYS days (default RETENTION_DAYS or 90)"
@@ -98,3 +100,10 @@ clean:
 content-report:
 	@scripts/setup.sh venv
 	@.venv/bin/python -m bench.content_report
+
+# Usage figures and redacted messages to improve the content, from the store
+# `make run` uses (bot/endpoints.py variables; RETENTION_DAYS caps the period).
+INSIGHTS_ARGS ?=
+insights:
+	@scripts/setup.sh venv >/dev/null
+	@.venv/bin/python -m bot.insights $(INSIGHTS_ARGS)

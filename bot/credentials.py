@@ -21,6 +21,9 @@ and this stops with the names of the missing ones.
   channels remember handled events in that Redis (REDIS_HOST/PORT/DB/PASSWORD),
   so a retry reaching another server still gets no second answer.
 
+  Insights page (always listed; it answers only when RASA_AUTH_TOKEN is set,
+  and then only with that token: bot/channels/insights_page.py)
+
   REST (always on)
     REST_AUTH_TOKEN          optional: then POST /webhooks/rest/webhook needs
                              'Authorization: Bearer <token>'. Set it whenever the
@@ -42,6 +45,7 @@ SOCKETIO = "bot.channels.socketio.SocketIOInput"
 WEBCHAT_PAGE = "bot.channels.webchat_page.WebChatPage"
 TELEGRAM = "bot.channels.telegram.TelegramInput"
 SLACK = "bot.channels.slack.SlackInput"
+INSIGHTS_PAGE = "bot.channels.insights_page.InsightsPage"
 
 TELEGRAM_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
@@ -140,6 +144,7 @@ def render_credentials(env: Mapping[str, str]) -> Dict[str, Any]:
     for name, config in ((TELEGRAM, telegram_credentials(env)), (SLACK, slack_credentials(env))):
         if config is not None:
             credentials[name] = config
+    credentials[INSIGHTS_PAGE] = None  # 404 unless RASA_AUTH_TOKEN is set
     return credentials
 
 

@@ -37,8 +37,12 @@ def test_without_channel_variables_only_rest_and_web_chat_are_on():
         "bot.channels.rest.RestInput",
         "bot.channels.socketio.SocketIOInput",
         "bot.channels.webchat_page.WebChatPage",
+        "bot.channels.insights_page.InsightsPage",
     ]
-    assert list(render_credentials({"WEBCHAT_ENABLED": "false"})) == ["bot.channels.rest.RestInput"]
+    assert list(render_credentials({"WEBCHAT_ENABLED": "false"})) == [
+        "bot.channels.rest.RestInput",
+        "bot.channels.insights_page.InsightsPage",
+    ]
 
 
 def test_telegram_and_slack_are_enabled_by_their_variables():
