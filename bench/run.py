@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List
 
-from bench import load, resources, understanding
+from bench import components, insights_load, load, resources, understanding
 from bench.report import write_report
 from bench.workload import ROOT
 from tests.helpers.servers import action_server, rasa_server
@@ -188,6 +188,10 @@ def main(argv: List[str]) -> int:
             f"out-of-scope rejected {scored['out_of_scope_rejection']:.0%}"
         )
 
+    log("memory and time per message of the sentence encoder and the language check")
+    results["components"] = components.component_costs()
+    log(f"components: {results['components']}")
+
     paced, closed = (20.0, 10.0) if args.quick else (60.0, 20.0)
     results["load"] = load_benchmarks(paced, closed)
     results["load"]["think_seconds"] = THINK_SECONDS
@@ -206,8 +210,17 @@ def main(argv: List[str]) -> int:
             results["training"] = resources.training_times(Path(tmp) / "training", RASA_BIN)
     log(f"training: {results['training']}")
 
+    log("insights report over 10,000 seeded conversations (SQLite, bench/insights_load.py)")
+    results["insights"] = insights_load.benchmark()
+    log(
+        f"insights: {results['insights']['report_seconds']} s, peak {results['insights']['peak_rss_mb']} MB "
+        f"(report's own Python peak {results['insights']['report_python_peak_mb']} MB)"
+    )
+
     results["targets"] = verdicts(results)
     write_report(results, RESULTS)
+    with (RESULTS / "report.md").open("a", encoding="utf-8") as report:
+        report.write(insights_load.markdown(results["insights"]))
     for name, verdict in results["targets"].items():
         log(f"{name}: {verdict['value']} (target {verdict['target']}) {'met' if verdict['met'] else 'NOT met'}")
     log(f"wrote {RESULTS / 'latest.json'}, {RESULTS / 'report.md'} and {RESULTS / 'latency.png'}")
