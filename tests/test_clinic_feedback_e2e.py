@@ -62,6 +62,12 @@ def test_the_support_list_uses_the_clinic_region_and_contact(clinic):
     assert CONTACT in text
 
 
+def test_same_day_advice_gives_the_early_pregnancy_unit_number(clinic):
+    base, _ = clinic
+    text = texts(send_rest(base, "e2e-clinic-same-day", "im 7 weeks pregnant and have a little brown spotting today"))
+    assert "early pregnancy unit" in text and "St Example's EPU: 020 7946 0999." in text
+
+
 def test_a_talk_to_person_turn_gives_the_contact_once(clinic):
     base, _ = clinic
     text = texts(send_rest(base, "e2e-clinic-person", "can I speak to a nurse please"))
