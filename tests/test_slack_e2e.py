@@ -98,8 +98,8 @@ def test_a_direct_message_gets_the_disclaimer_then_its_answer_with_block_buttons
     assert [element["value"] for element in actions["elements"]] == [b["payload"] for b in answer["buttons"]] + added
     assert [element["text"]["text"] for element in actions["elements"]] == [b["title"] for b in answer["buttons"]] + [
         "Sources",
-        "👍 Helpful",
-        "👎 Not helpful",
+        "This helped",
+        "It didn't help",
     ]
 
 

@@ -76,8 +76,8 @@ def test_a_message_gets_the_disclaimer_then_its_answer_with_an_inline_keyboard(s
     ] + added
     assert [button["text"] for row in keyboard for button in row] == [b["title"] for b in answer["buttons"]] + [
         "Sources",
-        "👍 Helpful",
-        "👎 Not helpful",
+        "This helped",
+        "It didn't help",
     ]
 
 
