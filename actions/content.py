@@ -36,6 +36,12 @@ def region_aliases() -> Dict[str, List[str]]:
     return {key: region["aliases"] for key, region in support_content()["regions"].items()}
 
 
+def region_aliases_in_sentences() -> Dict[str, List[str]]:
+    """The aliases that name a place even inside a longer message."""
+    answer_only = set(support_content()["answer_only_aliases"])
+    return {key: [name for name in names if name not in answer_only] for key, names in region_aliases().items()}
+
+
 def resources_for(region: Optional[str]) -> List[Tuple[str, List[str]]]:
     """[(region label, [resources])]: both UK and US lines while the region is unknown."""
     regions = support_content()["regions"]

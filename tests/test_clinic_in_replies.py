@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from actions.clinic.profile import default_region
+from actions.clinic.profile import region_without_asking
+from actions.content import region_aliases_in_sentences
+from actions.history.answers import region_named_in
 from bot import clinic
 from bot.channels import webchat_page
 from bot.clinic import ClinicProfile, parse_profile
@@ -83,16 +85,21 @@ def test_no_feedback_buttons_without_an_faq_answer():
 
 
 @pytest.mark.parametrize(
-    "current, profile, expected",
+    "current, message, profile, expected",
     [
-        (None, PROFILE, "uk"),
-        ("ireland", PROFILE, None),  # the user's own answer stays
-        ("unknown", PROFILE, None),  # so does "not sure"
-        (None, ClinicProfile(), None),
+        (None, "where can i get support", PROFILE, "uk"),  # the clinic's region
+        (None, "support groups? we're in dublin", PROFILE, "ireland"),  # the place they named wins
+        (None, "support groups? we're in dublin", ClinicProfile(), "ireland"),
+        (None, "my RE told us to wait", ClinicProfile(), None),  # "us" is a word here, not a country
+        (None, "my RE told us to wait", PROFILE, "uk"),
+        ("ireland", "we moved to London", PROFILE, None),  # the user's own answer stays
+        ("unknown", "where can i get support", PROFILE, None),  # so does "not sure"
+        (None, "where can i get support", ClinicProfile(), None),  # then the form asks
     ],
 )
-def test_the_clinic_region_fills_an_unanswered_region(current, profile, expected):
-    assert default_region(current, profile) == expected
+def test_the_region_a_form_need_not_ask(current, message, profile, expected):
+    named = region_named_in(message, region_aliases_in_sentences())
+    assert region_without_asking(current, named, profile) == expected
 
 
 def test_the_chat_page_takes_the_clinic_title(tmp_path, monkeypatch):

@@ -1,6 +1,6 @@
-"""The clinic profile as the action server sees it (read once), and what it
-changes in the forms: a clinic that sets `default_region` is not asked
-"where do you live?" again by each visitor."""
+"""The clinic profile as the action server sees it (read once), and the
+region a form need not ask: a place the user already named, else the
+clinic's `default_region`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.content import region_aliases_in_sentences
+from actions.history.answers import region_named_in
 from bot.clinic import ClinicProfile, load_profile
 
 REGION_SLOT = "user_region"
@@ -21,18 +23,23 @@ def clinic_profile() -> ClinicProfile:
     return load_profile()
 
 
-def default_region(current: Any, profile: ClinicProfile) -> Optional[str]:
-    """The clinic's region for a user who has not given one (a given answer,
-    "not sure" included, is never replaced)."""
-    return profile.default_region if current is None and profile.default_region else None
+def region_without_asking(current: Any, named: Optional[str], profile: ClinicProfile) -> Optional[str]:
+    """The region for a user who has not answered the question: the place
+    they named ("we're in Dublin"), else the clinic's default_region. A
+    given answer, "not sure" included, is never replaced."""
+    if current is not None:
+        return None
+    return named or profile.default_region
 
 
-class ClinicRegionDefault:
-    """Mixin for a FormValidationAction whose form asks user_region: the
-    clinic's default_region fills it, so the question is not asked."""
+class RegionWithoutAsking:
+    """Mixin for a FormValidationAction whose form asks user_region: a place
+    named in the latest message, or the clinic's default_region, fills it,
+    so the question is not asked."""
 
     async def extract_user_region(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        region = default_region(tracker.get_slot(REGION_SLOT), clinic_profile())
+        named = region_named_in(tracker.latest_message.get("text"), region_aliases_in_sentences())
+        region = region_without_asking(tracker.get_slot(REGION_SLOT), named, clinic_profile())
         return {REGION_SLOT: region} if region else {}

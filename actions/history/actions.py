@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.clinic.profile import ClinicRegionDefault
+from actions.clinic.profile import RegionWithoutAsking
 from actions.content import form_content, format_resources, region_aliases
 from actions.forms import FAILED_ATTEMPTS_SLOT, MAX_FAILED_ATTEMPTS, CountingFormValidationAction
 from actions.history import answers
@@ -68,7 +68,7 @@ def _say_note(note: Any, dispatcher: CollectingDispatcher) -> None:
         dispatcher.utter_message(text=form_content()["notes"][note].strip())
 
 
-class ValidateHistoryForm(ClinicRegionDefault, CountingFormValidationAction):
+class ValidateHistoryForm(RegionWithoutAsking, CountingFormValidationAction):
     def name(self) -> Text:
         return "validate_history_form"
 

@@ -151,9 +151,15 @@ def parse_region(text: Optional[str], aliases: Dict[str, List[str]]) -> Optional
         return None
     if _UNKNOWN_PHRASES.search(cleaned):
         return UNKNOWN
-    padded = f" {re.sub(r'[^a-z0-9 ]', ' ', cleaned)} "
+    return region_named_in(cleaned, aliases) or OTHER_REGION
+
+
+def region_named_in(text: Optional[str], aliases: Dict[str, List[str]]) -> Optional[str]:
+    """Region key whose alias appears as words in the text, else None."""
+    padded = f" {re.sub(r'[^a-z0-9 ]', ' ', (text or '').lower())} "
+    padded = " ".join(padded.split()).join("  ")
     for region, names in aliases.items():
         for name in names:
             if f" {name.lower()} " in padded:
                 return region
-    return OTHER_REGION
+    return None

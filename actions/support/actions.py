@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.clinic.profile import ClinicRegionDefault
+from actions.clinic.profile import RegionWithoutAsking
 from actions.content import format_resources, region_aliases
 from actions.forms import CountingFormValidationAction
 from actions.history.form_logic import REGION_SLOT, check_answer
@@ -38,7 +38,7 @@ class ActionShareSupportResources(Action):
         return []
 
 
-class ValidateRegionForm(ClinicRegionDefault, CountingFormValidationAction):
+class ValidateRegionForm(RegionWithoutAsking, CountingFormValidationAction):
     """Asks the region once (it is remembered in user_region)."""
 
     def name(self) -> Text:
