@@ -137,3 +137,30 @@ def test_blind_batch_figures_through_the_model(parse, capsys):
     # alarm, mostly a tier-2 question. The issue's <= 2% target is measured on
     # the real-voice must-not set (tests/nlu/real_voice.yml: 0/22).
     assert alarms <= 0.08 * len(none)
+
+
+FRESH = ROOT / "tests" / "nlu" / "real_voice_fresh.yml"
+SAFETY_REPLIES = {"crisis", "crisis_check", "urgent_symptoms", "early_pregnancy_concern"}
+
+
+def test_no_fresh_message_is_in_the_training_data():
+    trained = {normalise(e) for examples in training_examples().values() for e in examples}
+    assert [c.text for c in load_cases(FRESH) if normalise(c.text) in trained] == []
+
+
+def test_model_on_the_fresh_blind_set(parse, capsys):
+    """The set written after the training data last changed: the honest
+    figure for messages nobody tuned anything on. Printed, with floors."""
+    cases = load_cases(FRESH)
+    predictions = [predicted_label(parse(case.text)) for case in cases]
+    measures = score(cases, predictions)["measures"]
+    alarms = [c.text for c, p in zip(cases, predictions, strict=True) if p in SAFETY_REPLIES]
+    with capsys.disabled():
+        print(f"\nfresh blind real-voice set ({len(cases)} messages):")
+        for name in ("faq_top1", "behaviours"):
+            m = measures[name]
+            print(f"  {name:16s} {m['passed']}/{m['total']} = {m['rate']:.1%}")
+        print(f"  safety replies (all false alarms here) {len(alarms)}/{len(cases)}")
+    assert measures["faq_top1"]["rate"] >= MIN_FAQ_TOP1
+    assert measures["behaviours"]["rate"] >= MIN_BEHAVIOURS
+    assert alarms == []

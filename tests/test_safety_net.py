@@ -372,6 +372,8 @@ ORDINARY = [
 ]
 
 MUST_NOT_TRIGGER = [
+    "Got a BFP this morning after three losses. Im not bleeding or anything, just scared",
+    "bfp at 5 weeks, i am not spotting, is an early scan possible",
     # past events
     "my chemical last month",
     "the line faded and AF turned up two days later",
