@@ -51,7 +51,7 @@ def test_an_answer_that_points_to_the_clinic_says_how_to_reach_it(clinic):
     answer = replies[-1]
     assert answer["text"].startswith(faq_answers()["rif_definition"]["text"])
     assert answer["text"].endswith(CONTACT + ", e-mail nurses@example-clinic.org, see https://example-clinic.org.")
-    assert [b["title"] for b in answer["buttons"]][-3:] == ["Sources", "This helped", "It didn't help"]
+    assert [b["title"] for b in answer["buttons"]][-3:] == ["Sources", "This helped", "Not helpful"]
 
 
 def test_the_support_list_uses_the_clinic_region_and_contact(clinic):

@@ -76,7 +76,7 @@ def test_an_faq_answer_gets_sources_and_feedback_buttons_with_its_topic():
         '/feedback_helpful{"faq_key":"rif_definition"}',
         '/feedback_not_helpful{"faq_key":"rif_definition"}',
     ]
-    assert [b["title"] for b in sent[0]["buttons"]][1:] == ["Sources", "This helped", "It didn't help"]
+    assert [b["title"] for b in sent[0]["buttons"]][1:] == ["Sources", "This helped", "Not helpful"]
 
 
 def test_no_feedback_buttons_without_an_faq_answer():

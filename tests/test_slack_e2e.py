@@ -99,7 +99,7 @@ def test_a_direct_message_gets_the_disclaimer_then_its_answer_with_block_buttons
     assert [element["text"]["text"] for element in actions["elements"]] == [b["title"] for b in answer["buttons"]] + [
         "Sources",
         "This helped",
-        "It didn't help",
+        "Not helpful",
     ]
 
 

@@ -77,8 +77,9 @@ def test_a_message_gets_the_disclaimer_then_its_answer_with_an_inline_keyboard(s
     assert [button["text"] for row in keyboard for button in row] == [b["title"] for b in answer["buttons"]] + [
         "Sources",
         "This helped",
-        "It didn't help",
+        "Not helpful",
     ]
+    assert [button["text"] for button in keyboard[-1]] == ["Sources", "This helped", "Not helpful"]  # one row
 
 
 def test_a_button_click_answers_its_topic_and_the_callback(server):

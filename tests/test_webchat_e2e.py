@@ -130,8 +130,8 @@ def test_chat_in_chromium_answers_clicks_and_survives_a_reload(server, browser):
     TEST_OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(TEST_OUTPUT / "webchat.png"), full_page=True)
 
-    # "Was this helpful?": "It didn't help" asks once what was missing; Skip thanks.
-    page.locator(".rw-reply", has_text="It didn't help").last.click()
+    # "Was this helpful?": "Not helpful" asks once what was missing; Skip thanks.
+    page.locator(".rw-reply", has_text="Not helpful").last.click()
     expect(messages).to_contain_text("What were you hoping to find out?", timeout=ANSWER_TIMEOUT_MS)
     page.locator(".rw-reply", has_text="Skip").last.click()
     expect(messages).to_contain_text("Thank you, that helps.", timeout=ANSWER_TIMEOUT_MS)
