@@ -9,15 +9,13 @@ Chromium. A second server without the token shows the page is off (404)."""
 from __future__ import annotations
 
 import re
-import shutil
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from bench.insights_load import create_store
+from tests.helpers.browser import headless_chromium
 from tests.helpers.project import TEST_OUTPUT
 from tests.helpers.servers import action_server, get, rasa_server, send_rest
 from tests.test_insights_store import EXPECTED_FALLBACKS, PERSONAL, save, seeded_scripts, visible
@@ -25,16 +23,6 @@ from tests.test_insights_store import EXPECTED_FALLBACKS, PERSONAL, save, seeded
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 TOKEN = "insights-test-token-4f1c2a"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 CREDENTIALS = {"bot.channels.rest.RestInput": None, "bot.channels.insights_page.InsightsPage": None}
 
 
@@ -155,10 +143,8 @@ def test_live_conversations_show_and_a_deleted_one_is_gone(server):
 
 def test_the_page_in_chromium(server):
     base, _ = server
-    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: `make test` installs it"
     TEST_OUTPUT.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    with headless_chromium() as browser:
         page = browser.new_page(viewport={"width": 1100, "height": 900})
         requested, console = [], []
         page.on("request", lambda request: requested.append(request.url))
@@ -182,7 +168,6 @@ def test_the_page_in_chromium(server):
         page.screenshot(path=str(TEST_OUTPUT / "insights.png"), full_page=True)
         assert not [line for line in console if "Content Security Policy" in line], console
         assert all(url.startswith(base) or url.startswith("data:") for url in requested), requested
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -5,31 +5,19 @@ driven by Playwright), talking Socket.IO to our fixed channel."""
 from __future__ import annotations
 
 import json
-import shutil
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
+from tests.helpers.browser import headless_chromium
 from tests.helpers.project import TEST_OUTPUT, faq_answers
 from tests.helpers.servers import get
 from tests.helpers.shared_assistant import CLINIC_ORIGIN
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# As root in a closed network: no sandbox, and no background calls to Google.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ANSWER_TIMEOUT_MS = 60_000
 
 
@@ -40,11 +28,8 @@ def server(assistant):
 
 @pytest.fixture(scope="module")
 def browser():
-    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: `make test` installs it"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    with headless_chromium() as browser:
         yield browser
-        browser.close()
 
 
 def first_words(text: str, words: int = 8) -> str:
