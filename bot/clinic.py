@@ -18,6 +18,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional, Tuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -176,6 +177,13 @@ def load_profile(path: Optional[Path] = None, env: Optional[Mapping[str, str]] =
 def hours_today(profile: ClinicProfile, now: dt.datetime) -> Optional[Tuple[dt.time, dt.time]]:
     """(opens, closes) on the clinic's local day of ``now``; None if closed that day."""
     return profile.opening_hours.get(DAYS[now.astimezone(ZoneInfo(profile.timezone)).weekday()])
+
+
+@lru_cache(maxsize=1)
+def current_profile() -> ClinicProfile:
+    """The profile this process serves with, read once (the Rasa server and
+    the action server each read it; `make run` has checked it first)."""
+    return load_profile()
 
 
 def is_open(profile: ClinicProfile, now: dt.datetime) -> Optional[bool]:

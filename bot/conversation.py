@@ -17,7 +17,7 @@ import yaml
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
 from bot import turn_notes
-from bot.clinic import ClinicProfile, load_profile
+from bot.clinic import ClinicProfile, current_profile
 from bot.turn_notes import TurnNote
 
 logger = logging.getLogger(__name__)
@@ -38,12 +38,6 @@ def topic_titles() -> Dict[str, str]:
         return {key: topic["title"] for key, topic in yaml.safe_load(handle)["topics"].items()}
 
 
-@lru_cache(maxsize=1)
-def clinic_profile() -> ClinicProfile:
-    """Checked at start-up by `python -m bot.clinic --check` (scripts/run.sh)."""
-    return load_profile()
-
-
 def replies_to_send(
     replies: List[Dict[str, Any]],
     recipient_id: str,
@@ -57,7 +51,7 @@ def replies_to_send(
     clinic's contact where a reply points to the clinic, the other topics
     asked about as buttons last."""
     replies = list(replies) or [{"recipient_id": recipient_id, "text": messages()["apology"]}]
-    replies = with_clinic_contact(replies, clinic_profile() if profile is None else profile)
+    replies = with_clinic_contact(replies, current_profile() if profile is None else profile)
     if answered_topic in topic_titles():
         replies = with_sources_button(replies, answered_topic)
     if first_turn:
@@ -103,11 +97,11 @@ def clinic_contact_lines(profile: ClinicProfile, text: str, turn_text: str = "")
             for key in ("phone", "email", "website")
             if getattr(profile, key)
         ]
-        name = profile.name or "your clinic"
+        name = profile.name or words["clinic_unnamed"]
         lines.append(words["clinic_contact"].format(name=name, contacts=", ".join(contacts)))
     unit = profile.early_pregnancy_unit
     if unit.phone and _MENTIONS_UNIT.search(text) and unit.phone not in turn_text:
-        lines.append(words["unit_contact"].format(unit=unit.name or "Your early pregnancy unit", phone=unit.phone))
+        lines.append(words["unit_contact"].format(unit=unit.name or words["unit_unnamed"], phone=unit.phone))
     return lines
 
 

@@ -107,6 +107,7 @@ def test_the_chat_page_takes_the_clinic_title(tmp_path, monkeypatch):
     profile.write_text('chat_title: "Example <Clinic> & chat"\n')
     monkeypatch.setenv("CLINIC_PROFILE", str(profile))
     webchat_page._page_with_title.cache_clear()
+    clinic.current_profile.cache_clear()
     path = webchat_page.PAGE_FILES[""]
     page = webchat_page._page_with_title(path, (0, 0))
     assert "<title>Example &lt;Clinic&gt; &amp; chat</title>" in page
@@ -114,6 +115,8 @@ def test_the_chat_page_takes_the_clinic_title(tmp_path, monkeypatch):
     assert 'data-title="Example &lt;Clinic&gt; &amp; chat"' in page
     monkeypatch.setenv("CLINIC_PROFILE", str(tmp_path / "none.yml"))
     webchat_page._page_with_title.cache_clear()
+    clinic.current_profile.cache_clear()
     assert webchat_page._page_with_title(path, (0, 0)) == path.read_text(encoding="utf-8")
     webchat_page._page_with_title.cache_clear()
+    clinic.current_profile.cache_clear()
     assert clinic.load_profile(tmp_path / "none.yml", env={}).is_empty

@@ -12,8 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.clinic.logic import contact_lines
-from actions.clinic.profile import clinic_profile
 from actions.content import load_content
+from bot.clinic import current_profile
 
 
 class ActionTalkToPerson(Action):
@@ -25,7 +25,7 @@ class ActionTalkToPerson(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         words = load_content("clinic")
-        lines = contact_lines(clinic_profile(), dt.datetime.now(dt.timezone.utc), words)
+        lines = contact_lines(current_profile(), dt.datetime.now(dt.timezone.utc), words)
         if lines:
             dispatcher.utter_message(text="\n".join(lines))
         if tracker.get_slot("assessment"):

@@ -1,10 +1,8 @@
-"""The clinic profile as the action server sees it (read once), and the
-region a form need not ask: a place the user already named, else the
-clinic's `default_region`."""
+"""The region a form need not ask: a place the user already named, else the
+clinic's `default_region` (clinic.yml)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Dict, Optional, Text
 
 from rasa_sdk import Tracker
@@ -13,14 +11,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.content import region_aliases_in_sentences
 from actions.history.answers import region_named_in
-from bot.clinic import ClinicProfile, load_profile
+from bot.clinic import ClinicProfile, current_profile
 
 REGION_SLOT = "user_region"
-
-
-@lru_cache(maxsize=1)
-def clinic_profile() -> ClinicProfile:
-    return load_profile()
 
 
 def region_without_asking(current: Any, named: Optional[str], profile: ClinicProfile) -> Optional[str]:
@@ -41,5 +34,5 @@ class RegionWithoutAsking:
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         named = region_named_in(tracker.latest_message.get("text"), region_aliases_in_sentences())
-        region = region_without_asking(tracker.get_slot(REGION_SLOT), named, clinic_profile())
+        region = region_without_asking(tracker.get_slot(REGION_SLOT), named, current_profile())
         return {REGION_SLOT: region} if region else {}

@@ -156,8 +156,8 @@ def parse_region(text: Optional[str], aliases: Dict[str, List[str]]) -> Optional
 
 def region_named_in(text: Optional[str], aliases: Dict[str, List[str]]) -> Optional[str]:
     """Region key whose alias appears as words in the text, else None."""
-    padded = f" {re.sub(r'[^a-z0-9 ]', ' ', (text or '').lower())} "
-    padded = " ".join(padded.split()).join("  ")
+    words = re.sub(r"[^a-z0-9 ]", " ", (text or "").lower()).split()
+    padded = f" {' '.join(words)} "
     for region, names in aliases.items():
         for name in names:
             if f" {name.lower()} " in padded:

@@ -22,7 +22,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.clinic import load_profile
+from bot.clinic import current_profile
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 WIDGET_BUNDLE = WEB_DIR / "node_modules" / "rasa-webchat" / "lib" / "index.js"
@@ -123,7 +123,7 @@ def _widget_without_remote_imports(path: Path, version: Tuple[int, int]) -> byte
 def _page_with_title(path: Path, version: Tuple[int, int]) -> str:
     """The page, with the clinic's chat_title if it has one (read once per file version)."""
     page = path.read_text(encoding="utf-8")
-    title = load_profile().chat_title
+    title = current_profile().chat_title
     if not title:
         return page
     safe = html.escape(title, quote=True)
