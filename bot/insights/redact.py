@@ -25,6 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
+import yaml
+
 PIPELINE_DIR = Path(__file__).resolve().parents[2] / "build" / "spacy" / "rif_rm_en"
 LABEL = "PERSONAL_NAME"
 
@@ -46,74 +48,15 @@ TRAILING_PUNCTUATION = ".,-/'"
 # Longer messages are cut (at a space, so no half address is left) before
 # redaction: operators need the gist, and it bounds the work per message.
 MAX_CHARS = 1000
-# Spelled-out numbers are numbers too, except "one" ("which one", "no one").
-KEEP_NUMBER_WORDS = frozenset({"one"})
-
-# "dr patel" is a name even in lower case; "doctor", "nurse" and "miss" are
-# also ordinary words, so only a capitalised word after them is taken.
-SHORT_TITLES = ["dr", "mr", "mrs", "ms", "mx", "prof", "dr.", "mr.", "mrs.", "ms.", "mx.", "prof."]
-WORD_TITLES = ["doctor", "professor", "sister", "nurse", "miss"]
-# Words after a title that are not a name: "the doctor said", "dr told me".
-NOT_A_NAME = (
-    SHORT_TITLES
-    + WORD_TITLES
-    + [
-        "said",
-        "says",
-        "told",
-        "tells",
-        "thinks",
-        "thought",
-        "wants",
-        "wanted",
-        "recommended",
-        "suggested",
-        "mentioned",
-        "prescribed",
-        "gave",
-        "asked",
-        "explained",
-        "appointment",
-        "appointments",
-        "visit",
-        "office",
-        "google",
-    ]
-)
-PEOPLE = [
-    "husband",
-    "wife",
-    "partner",
-    "boyfriend",
-    "girlfriend",
-    "fiance",
-    "fiancé",
-    "fiancee",
-    "consultant",
-    "nurse",
-    "doctor",
-    "dr",
-    "gp",
-    "specialist",
-    "midwife",
-    "sonographer",
-    "surgeon",
-    "counsellor",
-    "counselor",
-    "therapist",
-    "son",
-    "daughter",
-    "baby",
-    "mum",
-    "mom",
-    "mother",
-    "dad",
-    "father",
-    "sister",
-    "brother",
-    "friend",
-]
-SIGN_OFFS = ["thanks", "thank", "cheers", "regards", "love", "best", "wishes", "xx", "x"]
+WORDS_FILE = Path(__file__).with_name("redaction_words.yml")
+_WORDS = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+KEEP_NUMBER_WORDS = frozenset(_WORDS["keep_number_words"])
+SHORT_TITLES: List[str] = _WORDS["short_titles"]
+WORD_TITLES: List[str] = _WORDS["word_titles"]
+NOT_A_NAME: List[str] = SHORT_TITLES + WORD_TITLES + _WORDS["not_a_name"]
+PEOPLE: List[str] = _WORDS["people"]
+SIGN_OFFS: List[str] = _WORDS["sign_offs"]
+CALENDAR_WORDS = frozenset(_WORDS["calendar_words"])
 
 _NAME = {"IS_ALPHA": True, "IS_STOP": False, "LOWER": {"NOT_IN": NOT_A_NAME}}
 _CAPITALISED_NAME = {"IS_TITLE": True, "IS_STOP": False, "LOWER": {"NOT_IN": NOT_A_NAME}}
@@ -156,12 +99,6 @@ def _signature_patterns() -> List[List[Dict[str, Any]]]:
         [{"LOWER": {"IN": SIGN_OFFS}}, {"IS_PUNCT": True, "OP": "?"}, _CAPITALISED_NAME, end],
         [{"LOWER": "thank"}, {"LOWER": "you"}, {"IS_PUNCT": True, "OP": "?"}, _CAPITALISED_NAME, end],
     ]
-
-
-CALENDAR_WORDS = frozenset(
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday christmas easter".split()
-)
 
 
 class Redactor:
