@@ -15,6 +15,7 @@ from actions.history.walkthrough import (
     HISTORY_SLOT,
     NOTE_CHANGE_PROMPT,
     NOTE_CORRECTED,
+    NOTE_GO_ON_AS_TOLD,
     NOTE_TAKEN_AS_UNKNOWN,
     clinic_questions,
     correction,
@@ -102,6 +103,8 @@ FILLED = {"embryo_transfers": 3, "positive_tests": 0, "confirmed_losses": 2, "ch
         ("true", {CONFIRMED_SLOT: True}, None),
         (UNKNOWN, {CONFIRMED_SLOT: True}, None),  # skipped: go on
         ("yes", {CONFIRMED_SLOT: True}, None),
+        ("not sure", {CONFIRMED_SLOT: True}, NOTE_GO_ON_AS_TOLD),  # go on, and say so
+        ("honestly i dont know", {CONFIRMED_SLOT: True}, NOTE_GO_ON_AS_TOLD),
         (CHANGE, {CONFIRMED_SLOT: None}, NOTE_CHANGE_PROMPT),
         ("no", {CONFIRMED_SLOT: None}, NOTE_CHANGE_PROMPT),
         ("actually it was 4 transfers", {"embryo_transfers": 4, CONFIRMED_SLOT: None}, NOTE_CORRECTED),

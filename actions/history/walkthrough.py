@@ -40,6 +40,7 @@ CHANGE = "change"  # the "Change something" button (intent deny)
 NOTE_CORRECTED = "corrected"
 NOTE_CHANGE_PROMPT = "change_prompt"
 NOTE_TAKEN_AS_UNKNOWN = "taken_as_unknown"
+NOTE_GO_ON_AS_TOLD = "go_on_as_told"
 NOT_A_CHANGE = "not_a_change"  # a problem key (history_form.yml `explanations`)
 
 
@@ -149,6 +150,8 @@ def _take_confirmation(text: Any, slots: Dict[str, Any], history: History) -> Ta
         return TakenAnswer(slots={CONFIRMED_SLOT: True})
     if answer == NO:
         return TakenAnswer(slots={CONFIRMED_SLOT: None}, note=NOTE_CHANGE_PROMPT)
+    if answer == UNKNOWN:  # "not sure it's right": go on with what was told, say so
+        return TakenAnswer(slots={CONFIRMED_SLOT: True}, note=NOTE_GO_ON_AS_TOLD)
     return TakenAnswer(problem=NOT_A_CHANGE)
 
 
