@@ -115,10 +115,10 @@ class ListedMessage:
     question: Optional[str] = None
 
 
-@dataclass
-class ConversationSummary:
-    day: dt.date
-    channel: str
+@dataclass(kw_only=True)
+class Counts:
+    """What one conversation and a whole period both count."""
+
     user_messages: int = 0  # typed: button payloads ("/...") left out
     fallbacks: int = 0  # typed messages answered by the fallback
     topics: Counter = field(default_factory=Counter)
@@ -129,6 +129,20 @@ class ConversationSummary:
     helpful: Counter = field(default_factory=Counter)
     not_helpful: Counter = field(default_factory=Counter)
     feedback_without_topic: int = 0
+
+    def add(self, other: "Counts") -> None:
+        for name in Counts.__dataclass_fields__:
+            mine = getattr(self, name)
+            if isinstance(mine, Counter):
+                mine.update(getattr(other, name))
+            else:
+                setattr(self, name, mine + getattr(other, name))
+
+
+@dataclass
+class ConversationSummary(Counts):
+    day: dt.date
+    channel: str
     listed: List[ListedMessage] = field(default_factory=list)
 
 
@@ -248,21 +262,11 @@ def _count_turn(turn: _Turn, user: Mapping[str, Any], state: _State, period: Per
 
 
 @dataclass
-class PeriodTotals:
+class PeriodTotals(Counts):
     period: Period
     conversations: int = 0
     per_day: Counter = field(default_factory=Counter)
     channels: Counter = field(default_factory=Counter)
-    user_messages: int = 0
-    fallbacks: int = 0
-    topics: Counter = field(default_factory=Counter)
-    walk_starts: int = 0
-    walk_completions: int = 0
-    outcomes: Counter = field(default_factory=Counter)
-    safety: Counter = field(default_factory=Counter)
-    helpful: Counter = field(default_factory=Counter)
-    not_helpful: Counter = field(default_factory=Counter)
-    feedback_without_topic: int = 0
     listed_counts: Counter = field(default_factory=Counter)  # all of them, by kind
     listed: Dict[str, List[ListedMessage]] = field(default_factory=dict)  # newest first, at most the limit
     redacted: bool = False  # set by with_redacted_texts(); the report refuses raw text
@@ -293,16 +297,7 @@ def period_totals(
         totals.conversations += 1
         totals.per_day[summary.day] += 1
         totals.channels[summary.channel] += 1
-        totals.user_messages += summary.user_messages
-        totals.fallbacks += summary.fallbacks
-        totals.topics.update(summary.topics)
-        totals.walk_starts += summary.walk_starts
-        totals.walk_completions += summary.walk_completions
-        totals.outcomes.update(summary.outcomes)
-        totals.safety.update(summary.safety)
-        totals.helpful.update(summary.helpful)
-        totals.not_helpful.update(summary.not_helpful)
-        totals.feedback_without_topic += summary.feedback_without_topic
+        totals.add(summary)
         for message in summary.listed:
             totals.listed_counts[message.kind] += 1
             heap = newest.setdefault(message.kind, [])
