@@ -1465,4 +1465,15 @@ def test_not_a_history_question():
 def test_empty_and_huge_texts():
     assert parse_history("").is_empty
     assert parse_history("x" * 100_000).is_empty
-    assert parse_history("3 transfers " * 2000).transfers_total is not None
+    repeated = parse_history("3 transfers " * 2000)  # adds up past MAX_COUNT: "a lot", asked back
+    assert repeated.transfers_total is None and "transfers_total" in repeated.vague
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I have had 99999999 failed transfers, is that RIF?", "999999999999 transfer", "31 miscarriages", "9" * 5000],
+)
+def test_counts_past_the_maximum_are_a_lot_not_units(text):
+    history = parse_history(text)
+    assert all(value is None or value <= 30 for value in history.to_slots().values() if isinstance(value, int))
+    assert history.vague or history.is_empty

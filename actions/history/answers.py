@@ -17,6 +17,10 @@ from text_to_num import alpha2digit
 from actions.content import OTHER_REGION, UNKNOWN  # noqa: F401 - answer values, re-exported
 
 MAX_COUNT = 30
+# Any longer run of digits is "more than anything we count": Python's int()
+# would refuse over 4,300 digits and costs time before that.
+MAX_DIGITS = 6
+NUMBER_CEILING = 10**MAX_DIGITS
 
 # Problems a count answer can have; each has an explanation in the domain
 # (utter_explain_count_<problem>).
@@ -69,17 +73,34 @@ def warm_up() -> None:
     _tokenizer()
 
 
+def whole_number(digits: str) -> int:
+    """A run of decimal digits (any script) as an int, at most NUMBER_CEILING."""
+    digits = digits.lstrip("0") or "0"
+    return NUMBER_CEILING if len(digits) > MAX_DIGITS else int(digits)
+
+
+# spaCy's tokenizer strips punctuation off a run without spaces one character
+# at a time, searching the rest again each time: 2,000 "(" or emoji took 0.6 s.
+# A long run is split at its punctuation first (a number keeps "1,000", "2.5").
+_LONG_RUN = re.compile(r"\S{41,}")
+_RUN_PUNCTUATION = re.compile(r"[^\w,.]|_|(?<!\d)[,.]|[,.](?!\d)")
+
+
+def _spaced(text: str) -> str:
+    return _LONG_RUN.sub(lambda run: _RUN_PUNCTUATION.sub(r" \g<0> ", run.group()), text)
+
+
 def _numbers_in(text: str) -> List[int]:
     """Numbers in the text, number words composed by text2num's ``alpha2digit``
     ("twenty one" -> 21, "a hundred" -> 100); "once" / "twice" count too."""
     numbers: List[int] = []
     digits = alpha2digit(text.replace("-", " "), "en", threshold=0)
-    for token in _tokenizer()(digits):
+    for token in _tokenizer()(_spaced(digits)):
         word = token.lower_
         if word in _TIMES:
             numbers.append(_TIMES[word])
-        elif word.replace(",", "").isdigit():
-            numbers.append(int(word.replace(",", "")))
+        elif word.replace(",", "").isdecimal():
+            numbers.append(whole_number(word.replace(",", "")))
         elif re.fullmatch(r"\d+\.\d+", word):
             numbers.append(-1)  # a fraction is never a valid count
     return numbers

@@ -51,6 +51,8 @@ Decisions, stated once:
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
@@ -67,6 +69,7 @@ from actions.history.answers import (
     UNKNOWN,
     YES,
     _numbers_in,
+    whole_number,
     parse_count,
     parse_yes_no,
 )
@@ -175,6 +178,9 @@ class ParsedAnswer:
 # ---------------------------------------------------------------------------
 
 MAX_TEXT = 4000
+# Transfers and pregnancies one message can describe: far above any history
+# (MAX_COUNT each), low enough that no text costs much.
+MAX_UNITS = 4 * MAX_COUNT
 
 _NUMBER_WORD = re.compile(
     r"\b(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine)\b)?"
@@ -252,19 +258,19 @@ _WK = r"(?:weeks?|wks?|wk|w)"
 def _weeks_of(s: str) -> List[int]:
     s = re.sub(r"\s*\+\s*\d+\s*(?:d(?:ays?)?)?", "", s)  # 10+3 -> 10
     s = re.sub(r"(\d+)\s*w(?:ks?|eeks?)?\s*\d\s*d(?:ays?)?", r"\1w", s)  # 10w3d -> 10w
-    numbers = [int(n) for n in re.findall(r"\d+", s)]
+    numbers = [whole_number(n) for n in re.findall(r"\d+", s)]
     if re.search(r"\d\s*(?:or|-|to|/)\s*\d", s):  # a range of weeks for one loss
         numbers = numbers[:1]
     return [n for n in numbers if 3 <= n <= 42]
 
 
 def _range_trimester(s: str) -> Optional[int]:
-    low, high = (int(n) for n in re.findall(r"\d+", s)[:2])
+    low, high = (whole_number(n) for n in re.findall(r"\d+", s)[:2])
     return 1 if high < 13 else 2 if 13 <= low < 24 else None
 
 
 def _first_int(s: str) -> int:
-    return int(re.search(r"\d+", s).group())
+    return whole_number(re.search(r"\d+", s).group())
 
 
 _ORDINAL_WORDS = {
@@ -386,7 +392,9 @@ _RULES: List[Tuple[str, str, Any]] = [
     ("WEEKS", r"(?:weeks?|wks?|wk)\s*\d{1,2}(?:\s*\+\s*\d)?", _weeks_of),
     (
         "WEEKS",
-        r"\d{1,2}(?:\s*\+\s*\d)?(?:\s*(?:,|and|&|or|-|to|/)\s*\d{1,2}(?:\s*\+\s*\d)?)*\s*"
+        # At most 30 (MAX_COUNT) weeks in one list: with an unbounded `*` every digit
+        # of a long "9,9,9,..." rescanned the rest of the run (quadratic, 130 ms for 2,000 chars).
+        r"\d{1,2}(?:\s*\+\s*\d)?(?:\s*(?:,|and|&|or|-|to|/)\s*\d{1,2}(?:\s*\+\s*\d)?){0,29}\s*"
         + _WK
         + r"(?:\s*\+?\s*\d\s*d(?:ays?)?)?(?:\s+pregnant)?",
         _weeks_of,
@@ -799,7 +807,8 @@ def _accepts_any_following(tokens: List[_Tok], index: int) -> bool:
 
 def _count_of(tok: _Tok) -> Tuple[str, Optional[int]]:
     if tok.kind in ("NUM", "TIMES", "POSTNUM"):
-        return "hard", tok.val
+        # More than anyone has had is "a lot": asked back, never counted out.
+        return ("hard", tok.val) if tok.val <= MAX_COUNT else ("vague", None)
     if tok.kind == "SOFT":
         return "soft", 1
     if tok.kind == "VAGUE":
@@ -1240,7 +1249,8 @@ def _annotate(tokens: List[_Tok], mentions: List[_Mention], default_kind: Option
     mentions = _merge_ends(tokens, mentions)
     questions = _question_clauses(tokens)
     mentions = [m for m in mentions if m.count == "hard" or m.clause not in questions]
-    mentions = [m for m in mentions if not _not_theirs(tokens, m)]
+    cues = _cues(tokens)
+    mentions = [m for m in mentions if not _not_theirs(tokens, m, cues)]
     _gaps(tokens, mentions)
     return mentions
 
@@ -1248,10 +1258,27 @@ def _annotate(tokens: List[_Tok], mentions: List[_Mention], default_kind: Option
 _FIRST_PERSON = {"i", "we", "i've", "we've", "i'm", "we're", "ive", "im", "me", "us", "i'd", "we'd"}
 
 
-def _not_theirs(tokens: List[_Tok], mention: _Mention) -> bool:
+def _cues(tokens: List[_Tok]) -> List[int]:
+    """Indices of the tokens that can decide _not_theirs: the others are
+    skipped, so that a long sentence is not walked back token by token for
+    each of its mentions (2,000 characters of "9," took 0.3 s)."""
+    return [
+        i
+        for i, tok in enumerate(tokens)
+        if tok.kind in ("HYPO", "OTHER")
+        or tok.text in _FIRST_PERSON
+        or (i + 1 < len(tokens) and tokens[i + 1].sent != tok.sent)
+    ]
+
+
+def _not_theirs(tokens: List[_Tok], mention: _Mention, cues: List[int]) -> bool:
     """A friend's history ("my sister had 3 miscarriages"), or a fear ("scared
     of another miscarriage") is not the user's: drop it."""
-    for tok in reversed(tokens[: mention.start]):
+    start = mention.start
+    # The token right before the mention (its sentence may differ), then the cues before that.
+    before = range(start - 1, -1, -1)[:1]
+    earlier = (cues[k] for k in range(bisect.bisect_left(cues, start - 1) - 1, -1, -1))
+    for tok in (tokens[i] for i in itertools.chain(before, earlier)):
         if tok.sent != mention.sent or tok.text in _FIRST_PERSON:
             return False
         if tok.kind == "HYPO" and tok.clause == mention.clause and mention.count != "hard":
@@ -1511,8 +1538,12 @@ class _Builder:
             return "vague" if mention.count == "plural" else "none"
         return "vague"
 
+    def _room(self, n: int) -> int:
+        """How many of ``n`` new units fit under MAX_UNITS (repetition cannot grow a history without end)."""
+        return max(0, min(n, MAX_UNITS - len(self.transfers) - len(self.pregs)))
+
     def _new_transfers(self, n: int, container: str, kind: Optional[str], implied: bool = False) -> List[_Transfer]:
-        units = [_Transfer(container=container, kind=kind, implied=implied) for _ in range(n)]
+        units = [_Transfer(container=container, kind=kind, implied=implied) for _ in range(self._room(n))]
         self.transfers.extend(units)
         return units
 
@@ -1622,7 +1653,8 @@ class _Builder:
             and ("definite" not in m.attrs or not any(t.container == "T" and not t.implied for t in self.transfers))
         ):
             units = self._new_transfers(m.n, "T", kind)
-            for unit, preg in zip(units, pending_end[0], strict=True):
+            # Not strict: past MAX_UNITS there are fewer new transfers than pregnancies.
+            for unit, preg in zip(units, pending_end[0], strict=False):
                 unit.outcome, unit.preg, preg.transfer, preg.origin = "pos", preg, unit, "ivf"
             self.t_scope = _Scope(units, mention=m)
             self.t_mention = m
@@ -1697,7 +1729,7 @@ class _Builder:
             return None
         if scope.unlimited:
             units = [
-                _Transfer(container=scope.units[0].container, kind=scope.units[0].kind, vague=True) for _ in range(n)
+                _Transfer(container=scope.units[0].container, kind=scope.units[0].kind, vague=True) for _ in range(self._room(n))
             ]
             self.transfers.extend(units)
             return units
@@ -1774,7 +1806,7 @@ class _Builder:
         pregs: List[_Preg] = []
         plain = not self.options.ivf_context and not ({"test", "modable"} & m.attrs)
         if natural or plain:  # "a natural pregnancy"; "I'm pregnant" with no IVF in sight
-            pregs = [_Preg(origin="natural" if natural else None, evidence="evidence" in m.attrs) for _ in range(n)]
+            pregs = [_Preg(origin="natural" if natural else None, evidence="evidence" in m.attrs) for _ in range(self._room(n))]
             self.pregs.extend(pregs)
         else:
             units = self._take_transfers(n)
@@ -1806,7 +1838,7 @@ class _Builder:
             elif m.ordinal is None and same and same[-1].weeks is None:
                 target = same[-1]
             elif m.ordinal is not None and m.ordinal > len(same) and kind in _LOSS_ENDS and m.ordinal <= MAX_COUNT:
-                for _ in range(m.ordinal - len(same) - 1):  # "my 2nd MMC": there was a first
+                for _ in range(self._room(m.ordinal - len(same) - 1)):  # "my 2nd MMC": there was a first
                     preg = _Preg(origin=self._origin_for(m))
                     preg.end = _End(kind=kind)
                     self.ends.append(preg.end)
@@ -1847,6 +1879,7 @@ class _Builder:
                         and preg.origin is None
                         and preg.transfer is None
                         and self.options.ivf_context
+                        and self._room(1)  # past MAX_UNITS no transfer is implied (there is none to take)
                     ):
                         unit = self._new_transfers(1, "T", None, implied=True)[0]
                         unit.outcome, unit.preg, preg.transfer, preg.origin = "pos", preg, unit, "ivf"
@@ -1902,7 +1935,9 @@ class _Builder:
             and (("ivfclause" in m.attrs and self.options.ivf_context) or self.options.ends_imply_positive)
         )
         pregs = []
-        for index in range(n):
+        for index in range(self._room(n)):
+            if not self._room(1):
+                break  # an implied transfer and its pregnancy took two places each: MAX_UNITS reached
             if implies_transfer:
                 unit = self._new_transfers(1, "T", None, implied=True)[0]
                 preg = self._pregnancy_on(unit, m)
@@ -2340,7 +2375,22 @@ def _parse(
     if previous is not None:
         additive = bool(_ADDITIVE.search(normalised)) and not corrected_any
         history = _merge(previous, history, additive=additive)
-    return history
+    return _within_bounds(history)
+
+
+def _within_bounds(history: History) -> History:
+    """A count above MAX_COUNT (many statements added up) is "a lot": vague."""
+    too_many = {
+        f.name: None
+        for f in fields(history)
+        if isinstance(getattr(history, f.name), int)
+        and not isinstance(getattr(history, f.name), bool)
+        and getattr(history, f.name) > MAX_COUNT
+    }
+    if not too_many:
+        return history
+    vague = tuple(dict.fromkeys(history.vague + tuple(too_many)))
+    return replace(history, **too_many, vague=vague)
 
 
 def parse_history(text: str, previous: Optional[History] = None) -> History:
@@ -2390,8 +2440,8 @@ def parse_answer(slot: str, text: Optional[str], context: Optional[History] = No
 def _count_answer(slot: str, cleaned: str, context: Optional[History]) -> ParsedAnswer:
     context = context or History()
     simple = parse_count(cleaned)
-    if simple.problem == NEGATIVE:
-        return ParsedAnswer(problem=NEGATIVE)
+    if simple.problem in (NEGATIVE, TOO_LARGE):
+        return ParsedAnswer(problem=simple.problem)
     if slot == "embryo_transfers":
         facts = _parse(cleaned, None, default_kind="T", force_ivf=True)
     elif slot == "positive_tests":
