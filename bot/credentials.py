@@ -21,8 +21,8 @@ and this stops with the names of the missing ones.
   channels remember handled events in that Redis (REDIS_HOST/PORT/DB/PASSWORD),
   so a retry reaching another server still gets no second answer.
 
-  Insights page (always listed; it answers only when RASA_AUTH_TOKEN is set,
-  and then only with that token: bot/channels/insights_page.py)
+  Insights page (always listed; it answers only when INSIGHTS_TOKEN is set,
+  and then only with that token, never RASA_AUTH_TOKEN: bot/channels/insights_page.py)
 
   REST (always on)
     REST_AUTH_TOKEN          optional: then POST /webhooks/rest/webhook needs
@@ -144,7 +144,7 @@ def render_credentials(env: Mapping[str, str]) -> Dict[str, Any]:
     for name, config in ((TELEGRAM, telegram_credentials(env)), (SLACK, slack_credentials(env))):
         if config is not None:
             credentials[name] = config
-    credentials[INSIGHTS_PAGE] = None  # 404 unless RASA_AUTH_TOKEN is set
+    credentials[INSIGHTS_PAGE] = None  # 404 unless INSIGHTS_TOKEN is set
     return credentials
 
 

@@ -26,7 +26,6 @@ ACTIONS_PORT="$ACTIONS_PORT" "$PY" -m bot.endpoints > var/endpoints.yml
 api_args=()
 if [ -n "${RASA_AUTH_TOKEN:-}" ]; then
   api_args=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
-  echo "==> HTTP API enabled (token required)"
 fi
 
 # Our models are small: one TensorFlow thread per request is faster than two
@@ -50,8 +49,26 @@ if [ "${1:-}" = shell ]; then
   exit 0
 fi
 
+# It is an admin API: say so loudly every time it is on.
+if [ ${#api_args[@]} -gt 0 ]; then
+  cat >&2 <<'WARNING'
+==> WARNING: Rasa's admin HTTP API is ON, because RASA_AUTH_TOKEN is set.
+==>   Whoever holds that token can replace the model and read and edit every conversation.
+==>   It must not be reachable from outside: put the server behind a firewall, or a proxy
+==>   that passes only /chat/, /socket.io/, /webhooks/ and /insights/. Unset RASA_AUTH_TOKEN
+==>   unless you need the API.
+==>   The insights page (/insights/) does not open with this token: it uses INSIGHTS_TOKEN,
+==>   which must be a different one.
+WARNING
+  if [ -n "${INSIGHTS_TOKEN:-}" ] && [ "$INSIGHTS_TOKEN" = "$RASA_AUTH_TOKEN" ]; then
+    echo "==> WARNING: INSIGHTS_TOKEN equals RASA_AUTH_TOKEN: /insights/ stays off until they differ." >&2
+  fi
+fi
 echo "==> Rasa server on http://localhost:$RASA_PORT; Ctrl-C stops both servers"
 echo "==> web chat: http://localhost:$RASA_PORT/chat/   REST: POST http://localhost:$RASA_PORT/webhooks/rest/webhook"
+if [ -n "${INSIGHTS_TOKEN:-}" ]; then
+  echo "==> insights: http://localhost:$RASA_PORT/insights/ (sign in with INSIGHTS_TOKEN)"
+fi
 "$RASA" run --model "$MODEL" --port "$RASA_PORT" \
   --credentials var/credentials.yml --endpoints var/endpoints.yml "${api_args[@]+"${api_args[@]}"}" &
 pids+=($!)

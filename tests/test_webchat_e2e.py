@@ -11,6 +11,14 @@ import urllib.request
 import pytest
 from playwright.sync_api import Page, expect
 
+from bot.channels.webchat_page import (
+    REMOTE_CSS_IMPORT,
+    SAFE_LINK_URI,
+    UNSANITISED_LINKS,
+    WIDGET_BUNDLE,
+    WidgetBundleError,
+    widget_as_served,
+)
 from tests.helpers.browser import headless_chromium
 from tests.helpers.project import TEST_OUTPUT, faq_answers
 from tests.helpers.servers import get
@@ -51,6 +59,7 @@ def test_the_page_and_its_widget_are_served_with_a_strict_policy(server):
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
     status, bundle = get(server, "/chat/webchat.js")
     assert status == 200 and "WebChat" in bundle[:2000]
+    assert UNSANITISED_LINKS not in bundle and bundle.count(SAFE_LINK_URI) == 1
     assert get(server, "/chat/../credentials.yml")[0] == 404
     assert get(server, "/chat/package.json")[0] == 404
 
@@ -133,6 +142,122 @@ def test_chat_in_chromium_answers_clicks_and_survives_a_reload(server, browser):
     # Nothing loaded from other sites (fonts, scripts, trackers).
     assert requested and all(url.startswith(server) for url in requested), sorted(set(requested))
     page.close()
+
+
+def test_a_widget_bundle_whose_links_we_cannot_sanitise_is_refused():
+    bundle = WIDGET_BUNDLE.read_text(encoding="utf-8")
+    assert bundle.count(UNSANITISED_LINKS) == 1  # the installed rasa-webchat 1.0.1
+    for changed in (bundle.replace(UNSANITISED_LINKS, "transformLinkUri:void 0"), bundle + UNSANITISED_LINKS):
+        with pytest.raises(WidgetBundleError, match="cannot be limited"):
+            widget_as_served(changed)
+
+
+# A bot message with links of every kind; only the first four schemes may stay links.
+LINKS_MESSAGE = (
+    "Links: [ok](https://example.org), [plain](http://example.org/page), [mail](mailto:clinic@example.org), "
+    "[call](tel:+441234567890), [click](javascript:alert(1)), [shout](JaVaScRiPt:alert(2)), "
+    "[tab](java&#9;script:alert(3)), [data](data:text/html;base64,PGI+eDwvYj4=) and [vb](vbscript:msgbox(4))."
+)
+ALLOWED = {"ok": "https:", "plain": "http:", "mail": "mailto:", "call": "tel:"}
+REFUSED = ["click", "shout", "tab", "data", "vb"]
+LINKS_IN_WIDGET = """selector => Array.from(document.querySelectorAll(selector)).map(a => ({
+    text: a.textContent, href: a.getAttribute("href"), protocol: a.hasAttribute("href") ? a.protocol : null,
+    target: a.getAttribute("target"), rel: a.getAttribute("rel")}))"""
+# A clinic's own page that embeds the widget as the README shows, without our
+# chat.js and without any Content-Security-Policy.
+EMBEDDING_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A clinic</title></head>
+<body><div id="rif-rm-chat" style="height: 600px"></div>
+<script src="/chat/webchat.js"></script>
+<script>
+  WebChat.default({socketUrl: location.origin, socketPath: "/socket.io/", initPayload: "/greet",
+                   embedded: true, params: {storage: "session"}}, document.getElementById("rif-rm-chat"));
+</script></body></html>"""
+
+
+def say_as_the_bot(base_url: str, session_id: str, text: str) -> None:
+    """Send one bot message to a browser's session through Rasa's HTTP API,
+    as any bot answer goes out: the Socket.IO channel emits bot_uttered."""
+    request = urllib.request.Request(
+        f"{base_url}/conversations/{session_id}/tracker/events?execute_side_effects=true&output_channel=socketio",
+        data=json.dumps([{"event": "bot", "text": text}]).encode("utf-8"),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200
+
+
+def links_after_a_bot_message(page: Page, server: str) -> list:
+    """Waits for the greeting, has the bot send LINKS_MESSAGE, returns the widget's links."""
+    messages = page.locator(".rw-messages-container")
+    expect(messages).to_contain_text("Hello, and welcome", timeout=ANSWER_TIMEOUT_MS)
+    session_id = page.evaluate("JSON.parse(sessionStorage.getItem('chat_session')).session_id")
+    say_as_the_bot(server, session_id, LINKS_MESSAGE)
+    expect(messages.locator(".rw-response", has_text="Links:")).to_contain_text("vb", timeout=ANSWER_TIMEOUT_MS)
+    return page.evaluate(LINKS_IN_WIDGET, ".rw-messages-container a")
+
+
+def assert_only_safe_links(links: list) -> None:
+    by_text = {link["text"]: link for link in links}
+    assert set(ALLOWED) | set(REFUSED) <= set(by_text), links
+    for text, protocol in ALLOWED.items():
+        assert by_text[text]["protocol"] == protocol, by_text[text]
+        assert by_text[text]["rel"] == "noopener noreferrer"
+    assert by_text["ok"]["href"] == "https://example.org" and by_text["ok"]["target"] == "_blank"
+    for text in REFUSED:
+        assert by_text[text]["href"] is None, by_text[text]  # the text stays, the link goes
+    assert all(link["protocol"] in (None, *ALLOWED.values()) for link in links), links
+
+
+def published_bundle() -> str:
+    """rasa-webchat's bundle as npm installed it (without its remote font import)."""
+    return REMOTE_CSS_IMPORT.sub("", WIDGET_BUNDLE.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("bundle", ["as served", "as published"])
+def test_a_javascript_link_from_the_bot_is_no_link_on_the_chat_page(server, browser, bundle):
+    """On /chat/ both guards hold: the served bundle, and chat.js even over
+    the published bundle."""
+    page: Page = browser.new_page(viewport={"width": 420, "height": 860})
+    if bundle == "as published":
+        published = published_bundle()
+        page.route(
+            f"{server}/chat/webchat.js",
+            lambda route: route.fulfill(status=200, content_type="text/javascript", body=published),
+        )
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{server}/chat/")
+    assert_only_safe_links(links_after_a_bot_message(page, server))
+    for text in REFUSED:
+        page.locator(".rw-messages-container a", has_text=text).first.click()
+    page.wait_for_timeout(300)
+    assert dialogs == [] and page.url == f"{server}/chat/"
+    page.close()
+
+
+def test_a_clinic_page_embedding_the_widget_gets_only_safe_links(server, browser):
+    """The served bundle itself sanitises, for sites that embed it without our
+    chat.js; the published bundle, served as it is, shows what that prevents."""
+    published = published_bundle()
+    for bundle in ("as served", "as published"):
+        page: Page = browser.new_page(viewport={"width": 420, "height": 860})
+        page.route(
+            f"{server}/a-clinic.html",
+            lambda route: route.fulfill(status=200, content_type="text/html", body=EMBEDDING_PAGE),
+        )
+        if bundle == "as published":
+            page.route(
+                f"{server}/chat/webchat.js",
+                lambda route: route.fulfill(status=200, content_type="text/javascript", body=published),
+            )
+        page.goto(f"{server}/a-clinic.html")
+        links = links_after_a_bot_message(page, server)
+        if bundle == "as served":
+            assert_only_safe_links(links)
+        else:
+            assert any(link["protocol"] == "javascript:" for link in links), links
+        page.close()
 
 
 class SocketUser:

@@ -7,6 +7,14 @@ mounted at its ``url_prefix()``. This channel receives no messages: the
 page's widget talks to the Socket.IO channel (bot/channels/socketio.py) on
 the same origin. The widget is rasa-webchat from the npm registry, installed
 into web/node_modules from web/package-lock.json by the set-up.
+
+The widget renders bot messages as Markdown with link sanitising switched
+off (``transformLinkUri:null`` in its bundle): the bundle is served with that
+replaced by ``SAFE_LINK_URI``, so a Markdown link keeps its address only for
+``https:``, ``http:``, ``mailto:`` and ``tel:``, also on a clinic's own site
+that embeds /chat/webchat.js. If a new version of the bundle lacks that
+exact text the channel refuses to start. web/public/chat.js applies the
+same rule to every link in the widget on our page.
 """
 
 from __future__ import annotations
@@ -37,6 +45,14 @@ PAGE_FILES: Dict[str, Path] = {
 # rasa-webchat's styles @import its font from Google: dropped when served, so
 # opening the chat tells no third party about the visitor (the CSP blocks it too).
 REMOTE_CSS_IMPORT = re.compile(r"@import url\(https?://[^)]*\);?")
+# rasa-webchat 1.0.1 hands react-markdown this, which turns its link
+# sanitising off; served with a function that keeps only these schemes
+# (another address becomes no address: the text stays, the link goes).
+UNSANITISED_LINKS = "transformLinkUri:null"
+SAFE_LINK_URI = (
+    "transformLinkUri:function(u){try{var p=new URL(String(u),document.baseURI).protocol;"
+    'return["https:","http:","mailto:","tel:"].indexOf(p)>=0?u:null}catch(e){return null}}'
+)
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -73,6 +89,9 @@ class WebChatPage(InputChannel):
         return "/chat"  # absolute: not under /webhooks/
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        if WIDGET_BUNDLE.exists():  # fail at start, not on a visitor's first page
+            stat = WIDGET_BUNDLE.stat()
+            _served_widget(WIDGET_BUNDLE, (stat.st_mtime_ns, stat.st_size))
         page = Blueprint("webchat_page", __name__)
 
         @page.route("", methods=["GET"])
@@ -106,17 +125,33 @@ async def _serve(name: str) -> HTTPResponse:
     if path == WIDGET_BUNDLE:
         stat = path.stat()
         return response.raw(
-            _widget_without_remote_imports(path, (stat.st_mtime_ns, stat.st_size)),
+            _served_widget(path, (stat.st_mtime_ns, stat.st_size)),
             headers=SECURITY_HEADERS,
             content_type=CONTENT_TYPES[".js"],
         )
     return await response.file(path, headers=SECURITY_HEADERS, mime_type=CONTENT_TYPES[path.suffix])
 
 
+class WidgetBundleError(RuntimeError):
+    """The installed widget bundle is not the one whose links we know how to sanitise."""
+
+
+def widget_as_served(bundle: str) -> str:
+    """The widget bundle without remote @imports and with its links sanitised."""
+    found = bundle.count(UNSANITISED_LINKS)
+    if found != 1:
+        raise WidgetBundleError(
+            f"{WIDGET_BUNDLE} has {found} occurrences of {UNSANITISED_LINKS!r} instead of 1, so its "
+            "Markdown links cannot be limited to https/http/mailto/tel: install the version pinned in "
+            "web/package-lock.json, or update UNSANITISED_LINKS in bot/channels/webchat_page.py."
+        )
+    return REMOTE_CSS_IMPORT.sub("", bundle).replace(UNSANITISED_LINKS, SAFE_LINK_URI)
+
+
 @lru_cache(maxsize=2)
-def _widget_without_remote_imports(path: Path, version: Tuple[int, int]) -> bytes:
-    """The widget bundle without remote @imports (read once per file version)."""
-    return REMOTE_CSS_IMPORT.sub("", path.read_text(encoding="utf-8")).encode("utf-8")
+def _served_widget(path: Path, version: Tuple[int, int]) -> bytes:
+    """The widget bundle as served (read once per file version)."""
+    return widget_as_served(path.read_text(encoding="utf-8")).encode("utf-8")
 
 
 @lru_cache(maxsize=2)

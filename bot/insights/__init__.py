@@ -1,6 +1,6 @@
 """Insights for clinic operators: usage figures and the messages to improve
 the content, read live from the tracker store and redacted (`make insights`,
-and the page at /insights/ when RASA_AUTH_TOKEN is set).
+and the page at /insights/ when INSIGHTS_TOKEN is set).
 
   collect.py  read the events table in batches, conversation by conversation
   figures.py  events -> per-conversation summary -> period totals (no database)

@@ -44,6 +44,46 @@
       });
     });
   }
-  new MutationObserver(enhance).observe(container, { childList: true, subtree: true });
-  enhance();
+  // Links in the widget (bot Markdown, URL buttons, carousels) keep their
+  // address only for these schemes; any other (javascript:, data:, ...) loses
+  // it, so the text stays and nothing can be followed. The served bundle
+  // already drops such Markdown links (bot/channels/webchat_page.py); this
+  // covers every link the widget draws on our page, and clicks as a last guard.
+  var ALLOWED_SCHEMES = ["https:", "http:", "mailto:", "tel:"];
+  function scheme(link) {
+    try {
+      return new URL(link.href, window.location.href).protocol;
+    } catch (error) {
+      return "";
+    }
+  }
+  function allowed(link) {
+    return ALLOWED_SCHEMES.indexOf(scheme(link)) >= 0;
+  }
+  function sanitiseLinks() {
+    container.querySelectorAll("a[href]").forEach(function (link) {
+      if (!allowed(link)) {
+        link.removeAttribute("href");
+        link.removeAttribute("target");
+        link.setAttribute("data-link-removed", "");
+      } else {
+        link.setAttribute("rel", "noopener noreferrer");
+        // Web pages open in a new tab; mailto: and tel: hand over to an app.
+        if (/^https?:$/.test(scheme(link))) link.setAttribute("target", "_blank");
+      }
+    });
+  }
+  container.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a");
+    if (link && link.hasAttribute("href") && !allowed(link)) event.preventDefault();
+  }, true);
+
+  function onChange() {
+    sanitiseLinks();
+    enhance();
+  }
+  new MutationObserver(onChange).observe(container, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ["href"]
+  });
+  onChange();
 })();
