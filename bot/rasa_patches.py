@@ -1,6 +1,14 @@
-"""A speed fix for Rasa 3.6 internals, applied by the Rasa server when it
+"""Two fixes to Rasa 3.6 internals, applied by the Rasa server when it
 loads our NLU components (bot/nlu/__init__.py).
 
+**The circuit breaker counts one turn.** ``MessageProcessor.is_action_limit_reached``
+counts the actions back to the last ``action_listen``. When a turn once
+tripped the breaker, it ended without listening, so every later message
+counted that turn's actions too and tripped it again at once: the
+conversation was broken for good, crisis messages included. We count only
+the actions since the latest user message (bot/policies/turn_guard.py).
+
+**Speed.**
 ``RemoteAction._validate_action_result`` calls ``jsonschema.validate()`` on
 every custom action call. That first checks the constant response schema
 against the JSON Schema meta-schema, then validates: about 20 ms of CPU per
@@ -52,6 +60,12 @@ def _validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
         raise error
 
 
+def is_action_limit_reached(self: Any, tracker: Any, should_predict_another_action: bool) -> bool:
+    from bot.policies.turn_guard import actions_this_turn
+
+    return should_predict_another_action and len(actions_this_turn(tracker.events)) >= self.max_number_of_predictions
+
+
 def apply(rasa_version: Optional[str] = None) -> bool:
     """Patch Rasa if it is the version the patch was written for; returns
     whether the patch is in place."""
@@ -62,11 +76,15 @@ def apply(rasa_version: Optional[str] = None) -> bool:
         from rasa.version import __version__ as rasa_version
     if rasa_version != WRITTEN_FOR_RASA:
         logger.warning(
-            "Rasa %s is not %s: the action-response validation patch is not applied.", rasa_version, WRITTEN_FOR_RASA
+            "Rasa %s is not %s: our patches (circuit breaker, action-response validation) are not applied.",
+            rasa_version,
+            WRITTEN_FOR_RASA,
         )
         return False
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.processor import MessageProcessor
 
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
+    MessageProcessor.is_action_limit_reached = is_action_limit_reached  # type: ignore[assignment]
     _applied = True
     return True

@@ -15,12 +15,17 @@ from dataclasses import dataclass
 from threading import Lock
 from typing import Any, Iterable, List, Optional, Sequence, Tuple
 
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 
 from bot.faq_topic import FAQ_ANSWER_ACTION, faq_key_of
 
 MAX_REMEMBERED_TURNS = 10_000
 ALSO_ASKED = "also_asked"  # set by bot/nlu/embedding_classifier.py
+TOLD_HISTORY = "told_history"  # set by bot/nlu/history_question.py
+# Message metadata the channels add: {"topic": <the FAQ key answered last>},
+# read by bot/nlu/follow_up.py.
+FOLLOW_UP_CONTEXT = "follow_up"
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,8 @@ class TurnNote:
     first_turn: bool
     also_asked: Tuple[str, ...] = ()
     answered_topic: Optional[str] = None  # the FAQ key answered in this turn
+    listened: bool = True  # the turn ended in action_listen (False: it failed part-way)
+    told_history: bool = False  # the answered message held a history (offer the walk-through)
 
 
 _noted: "OrderedDict[str, TurnNote]" = OrderedDict()
@@ -72,12 +79,48 @@ def answered_topic(events: Sequence[Any]) -> Optional[str]:
     return None
 
 
+def last_answered(events: Sequence[Any]) -> Optional[Tuple[str, str]]:
+    """(FAQ key, the user's words) of the latest FAQ answer in this session, if any."""
+    answered = False
+    for event in reversed(events):
+        if isinstance(event, SessionStarted):
+            return None
+        if isinstance(event, ActionExecuted) and event.action_name == FAQ_ANSWER_ACTION:
+            answered = True
+        elif isinstance(event, UserUttered) and answered:
+            key = faq_key_of(event.parse_data)
+            if key:
+                return key, event.text or ""
+            answered = False
+    return None
+
+
+def told_history(events: Sequence[Any]) -> bool:
+    """True if the latest message told a history and got an FAQ answer."""
+    for event in reversed(events):
+        if isinstance(event, UserUttered):
+            return bool((event.parse_data or {}).get(TOLD_HISTORY)) and answered_topic(events) is not None
+    return False
+
+
+def ended_listening(events: Sequence[Any]) -> bool:
+    """True if the latest action is action_listen (a finished turn)."""
+    for event in reversed(events):
+        if isinstance(event, ActionExecuted):
+            return event.action_name == ACTION_LISTEN_NAME
+        if isinstance(event, UserUttered):
+            return False
+    return True
+
+
 def note_of(events: Iterable[Any]) -> TurnNote:
     events = list(events)
     return TurnNote(
         first_turn=is_first_turn_of_session(events),
         also_asked=also_asked(events),
         answered_topic=answered_topic(events),
+        listened=ended_listening(events),
+        told_history=told_history(events),
     )
 
 

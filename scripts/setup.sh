@@ -79,7 +79,7 @@ ensure_spacy() {
 
 ensure_model() {
   local want
-  want=$(fingerprint config.yml domain.yml data bot/nlu bot/spacy_pipeline "$LOCK" "$NODEPS_LOCK")
+  want=$(fingerprint config.yml domain.yml data bot/nlu bot/policies bot/spacy_pipeline "$LOCK" "$NODEPS_LOCK")
   if [ "${FORCE_TRAIN:-0}" != 1 ] && [ -f "$MODEL" ] && [ "$(cat "$MODEL_FINGERPRINT" 2>/dev/null)" = "$want" ]; then
     say "model up to date ($MODEL)"
     return

@@ -62,9 +62,6 @@ def test_explicit_no(text):
         "",
         "   ",
         None,
-        "ok",
-        "okay",
-        "sure",
         "yes but where is this from?",
         "where is this from",
         "yesterday",
@@ -83,6 +80,19 @@ def test_explicit_no(text):
     ],
 )
 def test_anything_else_is_not_an_explicit_answer(text):
+    assert explicit_answer(text) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["ok", "Okay.", "sure", "cool!", "hmm", "i see", "got it", "ok thanks", "👍", "👍🏽", "🙏🙏", "❤️", "k"]
+)
+def test_acknowledgements_are_never_a_yes(text):
+    """ "ok" or a thumbs-up after an answer gets one kind reply; it confirms nothing."""
+    assert explicit_answer(text) == "acknowledge"
+
+
+@pytest.mark.parametrize("text", ["ok what about RM", "😢", "💔", "ok " * 60, "👍" * 40])
+def test_longer_or_sad_messages_are_not_acknowledgements(text):
     assert explicit_answer(text) is None
 
 

@@ -54,3 +54,44 @@ def test_component_overrides_faq_and_fallback_but_not_safety_or_deletion():
     HistoryQuestionDetector().process(replaced + kept)
     assert {m.get("intent")["name"] for m in replaced} == {"start_assessment"}
     assert [m.get("intent")["name"] for m in kept] == ["crisis", "delete_my_data", "urgent_symptoms"]
+
+
+# Asking for the walk-through, with or without numbers (walk_through_requests.yml).
+from bot.nlu.history_question import asks_for_walk_through  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which one applies to me, RIF or RM?",
+        "can you help me understand my situation",
+        "which am I",
+        "so which one is it?",
+        "am I RIF or RM",
+        "do I have RIF or RM?",
+        "could you look at my history please",
+        "which pattern fits us",
+        "what pattern do i fit",
+        "does my history sound like recurrent miscarriage?",
+        "go through my history with me",
+        "can you walk me through my situation",
+    ],
+)
+def test_requests_to_look_at_ones_own_history(text):
+    assert asks_for_walk_through(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which is more common, RIF or RM?",
+        "what is the difference between rif and rm",
+        "help me understand what RIF is",
+        "which tests apply to me",
+        "what am I supposed to ask my clinic",
+        "/start_assessment",
+        "",
+    ],
+)
+def test_general_questions_are_not_requests(text):
+    assert not asks_for_walk_through(text)

@@ -16,6 +16,7 @@ from actions.forms import FAILED_ATTEMPTS_SLOT, MAX_FAILED_ATTEMPTS, CountingFor
 from actions.history import answers
 from actions.history.assessment import Assessment, Flag, Pattern, assess
 from actions.history.content import (
+    change_choices,
     flag_lines,
     format_prefilled,
     format_summary,
@@ -35,6 +36,8 @@ from actions.history.narrative import history_from_dict, history_to_dict, parse_
 from actions.history.walkthrough import (
     CONFIRMED_SLOT,
     HISTORY_SLOT,
+    NOTE_CHANGE_CHOICES,
+    NOTE_CHANGE_PROMPT,
     TakenAnswer,
     facts_for_assessment,
     looks_like_question,
@@ -46,6 +49,7 @@ from bot.faq_topic import faq_key_of
 ASSESSMENT_SLOT = "assessment"
 FLAGS_SLOT = "assessment_flags"
 ASKED_BACK_SLOT = "asked_back"  # the question a vague answer was asked back for, once
+CHOICES_OFFERED = "history_confirmed_choices"  # asked_back: the change choices are the open question
 
 answers.warm_up()  # at action server start, not on the first walk-through answer
 
@@ -59,8 +63,11 @@ def _history(tracker: Tracker) -> Any:
 
 
 def _take(slot: str, value: Any, tracker: Tracker) -> TakenAnswer:
-    asked_back = tracker.get_slot(ASKED_BACK_SLOT) == slot
-    return take_answer(slot, value, _history_slots(tracker), _history(tracker), asked_back, region_aliases())
+    asked = tracker.get_slot(ASKED_BACK_SLOT)
+    choices_offered = slot == CONFIRMED_SLOT and asked == CHOICES_OFFERED
+    return take_answer(
+        slot, value, _history_slots(tracker), _history(tracker), asked == slot, region_aliases(), choices_offered
+    )
 
 
 def _say_note(note: Any, dispatcher: CollectingDispatcher) -> None:
@@ -84,8 +91,14 @@ class ValidateHistoryForm(RegionWithoutAsking, CountingFormValidationAction):
         if taken.problem:
             rejected = self.reject(slot, taken.problem, dispatcher, tracker, taken.details)
             return {**rejected, ASKED_BACK_SLOT: slot if taken.vague else None}
-        _say_note(taken.note, dispatcher)
-        return {**taken.slots, FAILED_ATTEMPTS_SLOT: 0, ASKED_BACK_SLOT: None}
+        if taken.note == NOTE_CHANGE_CHOICES:
+            choices = change_choices()
+            dispatcher.utter_message(text=" ".join(choices["text"].split()), buttons=choices["buttons"])
+        else:
+            _say_note(taken.note, dispatcher)
+        # After "What should I change?" a second "no" gets choices (never the summary a third time).
+        asked = {NOTE_CHANGE_PROMPT: CONFIRMED_SLOT, NOTE_CHANGE_CHOICES: CHOICES_OFFERED}.get(taken.note or "")
+        return {**taken.slots, FAILED_ATTEMPTS_SLOT: 0, ASKED_BACK_SLOT: asked}
 
     def validate_embryo_transfers(self, value, dispatcher, tracker, domain):
         return self._check("embryo_transfers", value, dispatcher, tracker)
@@ -119,6 +132,8 @@ class ActionAskHistoryConfirmed(Action):
         return "action_ask_history_confirmed"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if tracker.get_slot(ASKED_BACK_SLOT) == CHOICES_OFFERED:
+            return []  # the choices just shown are the question
         items = understood(_history_slots(tracker), _history(tracker))
         dispatcher.utter_message(text=format_understood(items), buttons=understood_buttons())
         return []

@@ -55,6 +55,11 @@ def understood_buttons() -> List[Dict[str, str]]:
     return form_content()["understood"]["buttons"]
 
 
+def change_choices() -> Dict[str, Any]:
+    """The text and buttons offered after a second "no" to the summary."""
+    return form_content()["change_choices"]
+
+
 def flag_lines(assessment: Assessment) -> List[str]:
     """One line per flag, in the YAML's order."""
     lines = guidance_content()["flags"]

@@ -41,6 +41,16 @@ NOTE_CORRECTED = "corrected"
 NOTE_CHANGE_PROMPT = "change_prompt"
 NOTE_TAKEN_AS_UNKNOWN = "taken_as_unknown"
 NOTE_GO_ON_AS_TOLD = "go_on_as_told"
+NOTE_CHANGE_CHOICES = "change_choices"  # buttons instead of a third "Is that right?"
+# "change the transfers" / "change losses", typed or the choices' buttons
+# (/inform{"change":"transfers"}): the slots asked again.
+_CHANGE_WHAT = re.compile(
+    r"^\W*(?:inform\W+)?(?:change|fix|correct)\W+(?:the\s+|my\s+)?(transfers?|losses|loss|miscarriages?)\W*$"
+)
+_ASKED_AGAIN = {
+    "transfer": ("embryo_transfers", "positive_tests"),
+    "loss": ("confirmed_losses", "losses_first_trimester"),
+}
 NOT_A_CHANGE = "not_a_change"  # a problem key (history_form.yml `explanations`)
 
 
@@ -106,12 +116,14 @@ def take_answer(
     history: History,
     asked_back: bool = False,
     region_aliases: Optional[Dict[str, List[str]]] = None,
+    choices_offered: bool = False,
 ) -> TakenAnswer:
     """Read one message as the answer to ``slot``. ``asked_back``: the user
     was already asked to be more exact once, so a vague answer now counts as
-    "not sure" rather than being asked back again."""
+    "not sure" rather than being asked back again (for the summary: asked
+    what to change once, so a second "no" gets choices)."""
     if slot == CONFIRMED_SLOT:
-        return _take_confirmation(text, slots, history)
+        return _take_confirmation(text, slots, history, asked_back, choices_offered)
     if slot not in COUNT_SLOTS + YES_NO_SLOTS:
         checked = check_answer(slot, text, slots, region_aliases or {})
         return (
@@ -136,12 +148,24 @@ def take_answer(
     return TakenAnswer(slots=values)
 
 
-def _take_confirmation(text: Any, slots: Dict[str, Any], history: History) -> TakenAnswer:
+def _take_confirmation(
+    text: Any, slots: Dict[str, Any], history: History, asked_back: bool = False, choices_offered: bool = False
+) -> TakenAnswer:
+    if choices_offered:  # a third "no": go on with what was told, and say so
+        no_again = TakenAnswer(slots={CONFIRMED_SLOT: True}, note=NOTE_GO_ON_AS_TOLD)
+    else:
+        no_again = TakenAnswer(
+            slots={CONFIRMED_SLOT: None}, note=NOTE_CHANGE_CHOICES if asked_back else NOTE_CHANGE_PROMPT
+        )
     if text is True or text == UNKNOWN or str(text).lower() == "true":  # the Yes button, or skipped
         return TakenAnswer(slots={CONFIRMED_SLOT: True})
     if text == CHANGE:
-        return TakenAnswer(slots={CONFIRMED_SLOT: None}, note=NOTE_CHANGE_PROMPT)
+        return no_again
     raw = str(text or "")
+    which = _CHANGE_WHAT.match(raw.lower())
+    if which:  # a choice's button: ask those questions again
+        kind = "transfer" if which.group(1).startswith("transfer") else "loss"
+        return TakenAnswer(slots={**{s: None for s in _ASKED_AGAIN[kind]}, CONFIRMED_SLOT: None})
     changes = correction(raw, slots, history)
     if changes:
         return TakenAnswer(slots={**changes, CONFIRMED_SLOT: None}, note=NOTE_CORRECTED)
@@ -149,7 +173,7 @@ def _take_confirmation(text: Any, slots: Dict[str, Any], history: History) -> Ta
     if answer == YES:
         return TakenAnswer(slots={CONFIRMED_SLOT: True})
     if answer == NO:
-        return TakenAnswer(slots={CONFIRMED_SLOT: None}, note=NOTE_CHANGE_PROMPT)
+        return no_again
     if answer == UNKNOWN:  # "not sure it's right": go on with what was told, say so
         return TakenAnswer(slots={CONFIRMED_SLOT: True}, note=NOTE_GO_ON_AS_TOLD)
     return TakenAnswer(problem=NOT_A_CHANGE)

@@ -24,7 +24,11 @@ PHRASES_FILE = Path(__file__).with_name("confirmation.yml")
 AFFIRM = "affirm"
 DENY = "deny"
 UNSURE = "unsure"
+ACKNOWLEDGE = "acknowledge"
 ANSWER_INTENTS = (AFFIRM, DENY, UNSURE)
+EXPLICIT_INTENTS = ANSWER_INTENTS + (ACKNOWLEDGE,)
+# Variation selectors and skin tones that may follow an emoji.
+_EMOJI_MODIFIERS = re.compile("[\ufe0f\u200d\U0001f3fb-\U0001f3ff]")
 
 _POLITE = re.compile(r"\b(please|pls|thanks|thank you|i'?m sure|im sure)\b")
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
@@ -41,33 +45,43 @@ def _normalise(text: str) -> str:
 def _phrases() -> Dict[str, frozenset]:
     with PHRASES_FILE.open(encoding="utf-8") as handle:
         raw = yaml.safe_load(handle)
-    return {intent: frozenset(_normalise(p) for p in raw[intent]) for intent in ANSWER_INTENTS}
+    phrases = {intent: frozenset(_normalise(p) for p in raw[intent]) for intent in EXPLICIT_INTENTS}
+    phrases["emoji"] = frozenset(_EMOJI_MODIFIERS.sub("", e) for e in raw["acknowledge_emoji"])
+    return phrases
+
+
+def _only_acknowledging_emoji(text: str) -> bool:
+    symbols = _EMOJI_MODIFIERS.sub("", "".join(text.split()))
+    return bool(symbols) and len(symbols) <= 12 and all(char in _phrases()["emoji"] for char in symbols)
 
 
 def explicit_answer(text: Optional[str]) -> Optional[str]:
     """``affirm``, ``deny`` or ``unsure`` if the whole message is an explicit
-    yes, no or not-sure answer, else None."""
-    if not text:
+    yes, no or not-sure answer, ``acknowledge`` for a bare "ok", "hmm" or
+    thumbs-up, else None."""
+    if not text or len(text) > 100:
         return None
     stripped = text.strip()
     if stripped in (f"/{AFFIRM}", f"/{DENY}", f"/{UNSURE}"):
         return stripped[1:]
+    if _only_acknowledging_emoji(stripped):
+        return ACKNOWLEDGE
     normalised = _normalise(stripped)
     if not normalised:
         return None
-    for intent in ANSWER_INTENTS:
+    for intent in EXPLICIT_INTENTS:
         if normalised in _phrases()[intent]:
             return intent
     return None
 
 
 def _without_answer_guesses(ranking: List[dict]) -> List[dict]:
-    return [r for r in ranking if r.get("name") not in ANSWER_INTENTS]
+    return [r for r in ranking if r.get("name") not in EXPLICIT_INTENTS]
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class ExplicitAnswerClassifier(StatelessComponent):
-    """Sets ``affirm`` / ``deny`` only for explicit answers (see module docstring)."""
+    """Sets ``affirm`` / ``deny`` / ``unsure`` / ``acknowledge`` only for explicit answers (see module docstring)."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -81,7 +95,7 @@ class ExplicitAnswerClassifier(StatelessComponent):
                 )
                 continue
             intent = (message.get("intent") or {}).get("name")
-            if intent in ANSWER_INTENTS:
+            if intent in EXPLICIT_INTENTS:
                 rest = _without_answer_guesses(ranking)
                 fallback = rest[0] if rest else {"name": "nlu_fallback", "confidence": 1.0}
                 message.set("intent", fallback, add_to_output=True)

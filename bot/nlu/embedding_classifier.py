@@ -10,6 +10,11 @@ messages better. It trains in seconds, so it replaces both.
 Output is what Rasa's own classifiers give: ``intent`` and ``intent_ranking``,
 and for the retrieval intent ``faq`` a ``response_selector`` entry naming the
 answer (``utter_faq/<key>``). The models are stored as plain arrays (no pickle).
+
+A short follow-up that refers back ("and if they're high, how do they treat
+it?") is also classified together with the question answered last, which the
+channel passes in the metadata (bot/nlu/follow_up_context.py); the reading in
+context is taken when it is an FAQ and clearly surer than the message alone.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.follow_up_context import context_of, is_elliptical
 from bot.nlu.glossary import ORIGINAL_TEXT, expand, load_glossary
 from bot.nlu.question_focus import is_question, sentences
 from bot.nlu.sentence_encoder import DIMENSION, shared_encoder
@@ -35,6 +41,13 @@ logger = logging.getLogger(__name__)
 
 RETRIEVAL_INTENT = "faq"
 RANKING_LENGTH = 10
+# Intents of the message alone that a reading in context may replace, and by
+# how much surer the reading in context must be.
+CONTEXT_REPLACES = {RETRIEVAL_INTENT, "out_of_scope", "nlu_fallback", "inform"}
+CONTEXT_MARGIN = 0.1
+# Below this, the message alone is unreadable whatever its intent (the safety
+# net still reads every message after the classifiers).
+CONTEXT_UNSURE = 0.6
 ALSO_ASKED = "also_asked"
 # A question sentence names another topic when the FAQ model gives it at least this.
 ALSO_ASKED_CONFIDENCE = 0.25
@@ -205,6 +218,9 @@ class EmbeddingClassifier(GraphComponent):
                 message.set("intent_ranking", [], add_to_output=True)
                 continue
             ranking = self._models["intent"].ranking(vector)
+            in_context = self._reading_in_context(message, ranking, vector)
+            if in_context is not None:
+                ranking, vector = in_context
             intent_ranking = [{"name": name, "confidence": confidence} for name, confidence in ranking]
             message.set("intent", intent_ranking[0], add_to_output=True)
             message.set("intent_ranking", intent_ranking, add_to_output=True)
@@ -216,6 +232,33 @@ class EmbeddingClassifier(GraphComponent):
                 message.set("response_selector", selector, add_to_output=True)
                 self._note_other_questions(message, ranking_of_keys[0][0])
         return messages
+
+    def _reading_in_context(
+        self, message: Message, own: List[Tuple[str, float]], own_vector: np.ndarray
+    ) -> Optional[Tuple[List[Tuple[str, float]], np.ndarray]]:
+        """(intent ranking, vector) of the previous question with this
+        follow-up, when that reading is an FAQ and its topic clearly surer
+        than the message's own; else None."""
+        if RETRIEVAL_INTENT not in self._models:
+            return None
+        context = context_of(message.get("metadata"))
+        words = message.get(ORIGINAL_TEXT) or message.get(TEXT) or ""
+        if context is None or not context.question or not is_elliptical(words):
+            return None
+        own_intent, own_confidence = own[0]
+        if own_intent not in CONTEXT_REPLACES and own_confidence >= CONTEXT_UNSURE:
+            return None
+        joined = expand(f"{context.question} {message.get(TEXT)}", load_glossary())
+        vector = shared_encoder().encode([joined])[0]
+        ranking = self._models["intent"].ranking(vector)
+        if ranking[0][0] != RETRIEVAL_INTENT:
+            return None
+        if own_intent == RETRIEVAL_INTENT and own_confidence >= CONTEXT_UNSURE:
+            own_topic = self._models["faq"].ranking(own_vector, length=1)[0][1]
+            topic = self._models["faq"].ranking(vector, length=1)[0][1]
+            if topic < own_topic + CONTEXT_MARGIN:
+                return None
+        return ranking, vector
 
     def _note_other_questions(self, message: Message, main_key: str) -> None:
         """For a message asking about several topics: the others, as ``also_asked``

@@ -90,6 +90,8 @@ class InputGuard(StatelessComponent):
             text = message.get("text")
             if text and text.startswith("/") and len(text) < 200:
                 continue  # button payloads such as /faq/<key> or /stop_assessment
+            if (message.get("intent") or {}).get("name") == "acknowledge":
+                continue  # a thumbs-up is read (bot/nlu/confirmation.py)
             # The user's own words, without the glossary's English additions.
             issue = classify_input(message.get("glossary_original_text") or text, message.get(ORIGINAL_LENGTH))
             if issue is None:

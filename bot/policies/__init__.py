@@ -1,0 +1,1 @@
+"""Dialogue policies of our own, used in config.yml."""
