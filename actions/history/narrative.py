@@ -69,9 +69,9 @@ from actions.history.answers import (
     UNKNOWN,
     YES,
     _numbers_in,
-    whole_number,
     parse_count,
     parse_yes_no,
+    whole_number,
 )
 from actions.history.form_logic import COUNT_SLOTS, YES_NO_SLOTS
 
@@ -1003,6 +1003,12 @@ def _build_mentions(tokens: List[_Tok], default_kind: Optional[str]) -> List[_Me
         by_head[j] = mention
     # Counts with no head of their own.
     have_default = any(m.kind == default_kind for m in mentions) if default_kind else True
+    # The head mentions by start, looked up below for each count (a scan of all
+    # mentions per count was quadratic); mentions added below start at their
+    # own count, never at a later token.
+    by_start: Dict[int, _Mention] = {}
+    for mention in mentions:
+        by_start.setdefault(mention.start, mention)
     for k, tok in enumerate(tokens):
         if tok.used or tok.kind not in _COUNT_KINDS | {"TIMES", "ORD"}:
             continue
@@ -1016,8 +1022,8 @@ def _build_mentions(tokens: List[_Tok], default_kind: Optional[str]) -> List[_Me
             if j in by_head:
                 target = by_head[j]
                 break
-            if any(m.start == j for m in mentions):
-                target = next(m for m in mentions if m.start == j)
+            if j in by_start:
+                target = by_start[j]
                 break
             if nxt.kind in ("LINK", "SKIPW", "DEF", "IVFCTX", "SOFT") or (
                 nxt.kind in _MODABLE and nxt.mod_of is not None
@@ -1729,7 +1735,8 @@ class _Builder:
             return None
         if scope.unlimited:
             units = [
-                _Transfer(container=scope.units[0].container, kind=scope.units[0].kind, vague=True) for _ in range(self._room(n))
+                _Transfer(container=scope.units[0].container, kind=scope.units[0].kind, vague=True)
+                for _ in range(self._room(n))
             ]
             self.transfers.extend(units)
             return units
@@ -1806,7 +1813,10 @@ class _Builder:
         pregs: List[_Preg] = []
         plain = not self.options.ivf_context and not ({"test", "modable"} & m.attrs)
         if natural or plain:  # "a natural pregnancy"; "I'm pregnant" with no IVF in sight
-            pregs = [_Preg(origin="natural" if natural else None, evidence="evidence" in m.attrs) for _ in range(self._room(n))]
+            pregs = [
+                _Preg(origin="natural" if natural else None, evidence="evidence" in m.attrs)
+                for _ in range(self._room(n))
+            ]
             self.pregs.extend(pregs)
         else:
             units = self._take_transfers(n)
