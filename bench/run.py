@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 from bench import components, insights_load, load, resources, understanding
+from bench.conversation_walks import run_walks, walks
+from bench.hostile_messages import hostile_messages
 from bench.report import write_report
 from bench.workload import ROOT
-from tests.helpers.servers import action_server, rasa_server
+from tests.helpers.servers import action_server, post_raw, rasa_server
 
 RESULTS = ROOT / "bench" / "results"
 BUILD = ROOT / "build" / "bench"
@@ -42,7 +44,18 @@ TARGETS = {
     "errors_at_50_users": 0,
     "saturation_messages_per_second": 30.0,
     "full_turn_over_parse_p50": 3.0,
+    "conversation_walk_violations": 0,
+    "hostile_messages_unanswered": 0,
+    "peak_rss_mb_after_fuzz": 1200.0,
 }
+AT_MOST = {
+    "errors_at_50_users",
+    "conversation_walk_violations",
+    "hostile_messages_unanswered",
+    "peak_rss_mb_after_fuzz",
+}
+WALKS = 300
+HOSTILE = 1000
 
 
 def log(message: str) -> None:
@@ -116,10 +129,41 @@ def _load_benchmarks(paced_seconds: float, closed_seconds: float) -> Dict[str, A
                     "rasa_server": resources.peak_rss_mb(processes[1].pid),
                     "action_server": resources.peak_rss_mb(processes[0].pid),
                 }
+                results["robustness"] = robustness(base_url, processes)
     results["saturation_messages_per_second"] = max(
         run["messages_per_second"] or 0 for run in results["closed_loop"].values()
     )
     return results
+
+
+def robustness(base_url: str, processes: List[Any]) -> Dict[str, Any]:
+    """Conversation walks and hostile messages through REST (bench/conversation_walks.py,
+    bench/hostile_messages.py), then each server's peak memory and whether it is alive."""
+
+    def send(sender: str, text: str) -> Any:
+        status, body = post_raw(base_url, json.dumps({"sender": sender, "message": text}).encode("utf-8"))
+        return body if status == 200 and isinstance(body, list) else None
+
+    figures = run_walks(walks(WALKS), send, sender_prefix="bench-walk").as_dict()
+    log(f"conversation walks: {figures}")
+    unanswered = 0
+    started = time.monotonic()
+    for number, text in enumerate(hostile_messages(HOSTILE)):
+        replies = send(f"bench-fuzz-{number % 50}", text)
+        unanswered += not replies or not any(r.get("text") for r in replies)
+    result = {
+        "walks": figures,
+        "hostile_messages": HOSTILE,
+        "hostile_unanswered": unanswered,
+        "hostile_seconds": round(time.monotonic() - started, 1),
+        "servers_alive": [p.poll() is None for p in processes],
+        "peak_memory_mb": {
+            "rasa_server": resources.peak_rss_mb(processes[1].pid),
+            "action_server": resources.peak_rss_mb(processes[0].pid),
+        },
+    }
+    log(f"hostile messages: {result}")
+    return result
 
 
 def _short(summary: Dict[str, Any]) -> str:
@@ -139,6 +183,9 @@ def verdicts(results: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
         "errors_at_50_users": paced["50"]["errors"],
         "saturation_messages_per_second": results["load"]["saturation_messages_per_second"],
         "full_turn_over_parse_p50": ratio,
+        "conversation_walk_violations": results["load"]["robustness"]["walks"]["violations"],
+        "hostile_messages_unanswered": results["load"]["robustness"]["hostile_unanswered"],
+        "peak_rss_mb_after_fuzz": max(results["load"]["robustness"]["peak_memory_mb"].values()),
     }
     higher_is_better = {"faq_accuracy_points_above_tfidf", "saturation_messages_per_second"}
     return {
@@ -147,7 +194,7 @@ def verdicts(results: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
             "target": TARGETS[name],
             "met": value >= TARGETS[name]
             if name in higher_is_better
-            else (value <= TARGETS[name] if name == "errors_at_50_users" else value < TARGETS[name]),
+            else (value <= TARGETS[name] if name in AT_MOST else value < TARGETS[name]),
         }
         for name, value in figures.items()
     }

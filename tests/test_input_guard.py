@@ -97,3 +97,15 @@ def test_no_english_training_or_held_out_example_is_taken_for_another_language()
     ]
     assert len(texts) > 1900
     assert [t for t in texts if classify_input(t) is not None] == []
+
+
+# Long runs without spaces are split before spaCy's tokenizer sees them.
+from bot.nlu.input_guard import with_long_runs_split  # noqa: E402
+
+
+def test_long_runs_are_split_at_their_punctuation():
+    assert with_long_runs_split("is this normal?") == "is this normal?"
+    split = with_long_runs_split("(" * 100)
+    assert split.split() == ["("] * 100
+    assert with_long_runs_split("a" * 60) == "a" * 60  # no punctuation: one word, linear for spaCy
+    assert "https" in with_long_runs_split("see https://example.org/" + "x" * 50)

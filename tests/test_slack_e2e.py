@@ -183,3 +183,17 @@ def test_the_bots_own_messages_are_not_answered(server):
     assert post_event(base_url, event)[0] == 200
     calls = after_a_follow_up(base_url, api, "U509")
     assert len(calls) == 2 and "not a doctor" in calls[0].params["text"]  # only the follow-up was answered
+
+
+def test_yes_after_an_answer_then_a_crisis_message(server):
+    """One kind reply to "yes", then the crisis reply: the conversation stays intact."""
+    base_url, api = server
+    assert post_event(base_url, dm_event("U520", "what is RIF"))[0] == 200
+    answered(api, 2)
+    assert post_event(base_url, dm_event("U520", "yes"))[0] == 200
+    replies = answered(api, 3)
+    assert "anything else" in replies[2].params["text"]
+    assert post_event(base_url, dm_event("U520", "I want to kill myself"))[0] == 200
+    api.wait_for(lambda: any("116 123" in (c.params.get("text") or "") for c in api.calls_to("chat.postMessage")))
+    texts = [c.params.get("text") or "" for c in api.calls_to("chat.postMessage")]
+    assert len(texts) == 4 and "988" in texts[3]

@@ -188,3 +188,17 @@ def test_the_webhook_command_names_what_is_missing():
     result = run_webhook_command({"TELEGRAM_ACCESS_TOKEN": TOKEN})
     assert result.returncode == 2
     assert "TELEGRAM_WEBHOOK_URL" in result.stderr and "TELEGRAM_SECRET_TOKEN" in result.stderr
+
+
+def test_yes_after_an_answer_then_a_crisis_message(server):
+    """One kind reply to "yes", then the crisis reply: the conversation stays intact."""
+    base_url, api = server
+    assert post_update(base_url, message_update(520, "what is RIF"))[0] == 200
+    api.clear()
+    assert post_update(base_url, message_update(520, "yes"))[0] == 200
+    after_yes = [call.params["text"] for call in api.calls_to("sendMessage")]
+    assert len(after_yes) == 1 and "anything else" in after_yes[0]
+    api.clear()
+    assert post_update(base_url, message_update(520, "I want to kill myself"))[0] == 200
+    crisis = "\n".join(call.params["text"] for call in api.calls_to("sendMessage"))
+    assert "116 123" in crisis and "988" in crisis

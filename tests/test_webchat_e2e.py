@@ -130,6 +130,14 @@ def test_chat_in_chromium_answers_clicks_and_survives_a_reload(server, browser):
     page.locator(".rw-reply", has_text="Skip").last.click()
     expect(messages).to_contain_text("Thank you, that helps.", timeout=ANSWER_TIMEOUT_MS)
 
+    # An ordinary "yes" gets one kind reply, and a crisis message after it the crisis reply.
+    page.get_by_label("Your message").fill("yes")
+    page.keyboard.press("Enter")
+    expect(messages).to_contain_text("Is there anything else you'd like to know?", timeout=ANSWER_TIMEOUT_MS)
+    page.get_by_label("Your message").fill("I want to kill myself")
+    page.keyboard.press("Enter")
+    expect(messages).to_contain_text("116 123", timeout=ANSWER_TIMEOUT_MS)
+
     # One conversation on the server, before and after the reload.
     assert user_texts_in_tracker(server, session_id) == [
         "/greet",
@@ -138,6 +146,8 @@ def test_chat_in_chromium_answers_clicks_and_survives_a_reload(server, browser):
         "what is recurrent miscarriage",
         '/feedback_not_helpful{"faq_key":"rm_definition"}',
         "/skip_question",
+        "yes",
+        "I want to kill myself",
     ]
     # Nothing loaded from other sites (fonts, scripts, trackers).
     assert requested and all(url.startswith(server) for url in requested), sorted(set(requested))

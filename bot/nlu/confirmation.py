@@ -18,6 +18,7 @@ import yaml
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.guard import guarded
 from bot.nlu.stateless import StatelessComponent
 
 PHRASES_FILE = Path(__file__).with_name("confirmation.yml")
@@ -83,6 +84,7 @@ def _without_answer_guesses(ranking: List[dict]) -> List[dict]:
 class ExplicitAnswerClassifier(StatelessComponent):
     """Sets ``affirm`` / ``deny`` / ``unsure`` / ``acknowledge`` only for explicit answers (see module docstring)."""
 
+    @guarded
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             answer = explicit_answer(message.get("text"))

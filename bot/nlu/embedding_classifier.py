@@ -34,6 +34,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.follow_up_context import context_of, is_elliptical
 from bot.nlu.glossary import ORIGINAL_TEXT, expand, load_glossary
+from bot.nlu.guard import guarded
 from bot.nlu.question_focus import is_question, sentences
 from bot.nlu.sentence_encoder import DIMENSION, shared_encoder
 
@@ -52,6 +53,9 @@ ALSO_ASKED = "also_asked"
 # A question sentence names another topic when the FAQ model gives it at least this.
 ALSO_ASKED_CONFIDENCE = 0.25
 MAX_ALSO_ASKED = 2
+# Questions of one message classified on their own: a flood of "?" must not
+# cost one encoder pass per question.
+MAX_QUESTIONS = 6
 _FILES = {"intent": "intent_model.npz", "faq": "faq_model.npz"}
 
 
@@ -208,6 +212,7 @@ class EmbeddingClassifier(GraphComponent):
             logger.debug("No trained embedding classifier found.")
         return cls(config, model_storage, resource, models)
 
+    @guarded
     def process(self, messages: List[Message]) -> List[Message]:
         if "intent" not in self._models:
             return messages
@@ -263,7 +268,7 @@ class EmbeddingClassifier(GraphComponent):
     def _note_other_questions(self, message: Message, main_key: str) -> None:
         """For a message asking about several topics: the others, as ``also_asked``
         (the channel offers them as buttons after the answer, bot/conversation.py)."""
-        questions = question_sentences(message.get(ORIGINAL_TEXT) or message.get(TEXT) or "")
+        questions = question_sentences(message.get(ORIGINAL_TEXT) or message.get(TEXT) or "")[:MAX_QUESTIONS]
         if not questions:
             return
         glossary = load_glossary()

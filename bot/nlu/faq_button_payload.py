@@ -22,6 +22,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.guard import guarded
+
 RETRIEVAL_INTENT = "faq"
 _PAYLOAD_PATTERN = re.compile(r"^\s*/faq/(?P<key>[a-z0-9_]+)\s*$")
 _KEYS_FILE = "faq_keys.json"
@@ -101,6 +103,7 @@ class FaqButtonPayloadResolver(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
+    @guarded
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get("text")

@@ -18,6 +18,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.faq_button_payload import FaqButtonPayloadResolver
 from bot.nlu.follow_up_context import context_of, lexicon, read_follow_up
 from bot.nlu.glossary import ORIGINAL_TEXT
+from bot.nlu.guard import guarded
 
 ASK_MORE = "ask_more"
 # Intents a follow-up reading may replace ("tell me more" was read as distress;
@@ -31,6 +32,7 @@ class FollowUpReader(FaqButtonPayloadResolver):
     """Reads short follow-ups with the previous topic (see module docstring);
     trained like the FAQ button resolver, whose answers it sets the same way."""
 
+    @guarded
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             intent = message.get("intent") or {}

@@ -32,6 +32,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.guard import guarded
 from bot.nlu.input_guard import MAX_MESSAGE_CHARS
 from bot.nlu.stateless import StatelessComponent
 
@@ -147,6 +148,7 @@ class GlossaryExpander(StatelessComponent):
             self._expand_message(example)
         return training_data
 
+    @guarded
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             self._expand_message(message)
@@ -159,6 +161,7 @@ class GlossaryTextRestorer(StatelessComponent):
     drops entities found in the appended expansions (their offsets would point
     past the restored text; the same terms in the user's words are kept)."""
 
+    @guarded
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             original = message.get(ORIGINAL_TEXT)

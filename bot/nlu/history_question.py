@@ -28,6 +28,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from actions.history.narrative import History, parse_history
 from bot.nlu.glossary import ORIGINAL_TEXT
+from bot.nlu.guard import guarded
 from bot.nlu.stateless import StatelessComponent
 
 REQUESTS_FILE = Path(__file__).with_name("walk_through_requests.yml")
@@ -97,6 +98,7 @@ class HistoryQuestionDetector(StatelessComponent):
     def __init__(self) -> None:
         parse_history("2 transfers")  # load spaCy with the model, not on a user's message
 
+    @guarded
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             intent = (message.get("intent") or {}).get("name")

@@ -13,6 +13,7 @@ from typing import List, Optional
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.guard import guarded
 from bot.nlu.language import other_language, warm_up
 from bot.nlu.stateless import StatelessComponent
 
@@ -36,6 +37,17 @@ def _is_emoji_or_symbol(char: str) -> bool:
 
 
 ORIGINAL_LENGTH = "original_text_length"
+# spaCy's tokenizer strips punctuation off a token one character at a time,
+# searching the rest each time: quadratic in a long run without spaces
+# ("((((...", "!?!?..."; 2,000 characters took over a second). Such a run is
+# split at its punctuation before any tokenizer sees it.
+_LONG_RUN = re.compile(r"\S{41,}")
+_RUN_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+def with_long_runs_split(text: str) -> str:
+    """``text`` with every run of 41+ non-space characters split at its punctuation."""
+    return _LONG_RUN.sub(lambda run: _RUN_PUNCTUATION.sub(r" \g<0> ", run.group()), text)
 
 
 def classify_input(text: Optional[str], original_length: Optional[int] = None) -> Optional[str]:
@@ -67,6 +79,7 @@ class LongInputTrimmer(StatelessComponent):
     classifiers see them (100 KB of text would exhaust the classifier's
     memory), and records the original length for InputGuard."""
 
+    @guarded
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get("text") or ""
@@ -74,7 +87,10 @@ class LongInputTrimmer(StatelessComponent):
                 message.set(ORIGINAL_LENGTH, len(text))
                 # The safety net still reads all of it (a crisis line may come late).
                 message.set(UNTRIMMED_TEXT, text[:MAX_SAFETY_CHARS])
-                message.set("text", text[:MAX_MESSAGE_CHARS])
+                text = text[:MAX_MESSAGE_CHARS]
+                message.set("text", text)
+            if _LONG_RUN.search(text) and not text.startswith("/"):
+                message.set("text", with_long_runs_split(text))
         return messages
 
 
@@ -85,6 +101,7 @@ class InputGuard(StatelessComponent):
     def __init__(self) -> None:
         warm_up()  # load the language models with the model, not on the first message
 
+    @guarded
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get("text")

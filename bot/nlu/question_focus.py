@@ -20,6 +20,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.glossary import ORIGINAL_TEXT, SEPARATOR
+from bot.nlu.guard import guarded
 from bot.nlu.input_guard import MAX_MESSAGE_CHARS
 from bot.nlu.stateless import StatelessComponent
 
@@ -78,6 +79,7 @@ class QuestionFocus(StatelessComponent):
             self._focus(example)
         return training_data
 
+    @guarded
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             self._focus(message)

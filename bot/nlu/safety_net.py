@@ -49,6 +49,7 @@ except ImportError:  # pragma: no cover - Python 3.10
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.guard import guarded
 from bot.nlu.input_guard import UNTRIMMED_TEXT
 from bot.nlu.stateless import StatelessComponent
 
@@ -612,6 +613,7 @@ class SafetyNet(StatelessComponent):
     def __init__(self) -> None:
         default_detector()  # load the lexicon with the model, not on the first message
 
+    @guarded
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             finding = assess_safety(users_own_words(message)) or finding_by_meaning(message)

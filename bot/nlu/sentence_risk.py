@@ -34,6 +34,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.embedding_classifier import LinearSoftmax
+from bot.nlu.guard import guarded
 from bot.nlu.safety_net import CRISIS, CRISIS_CHECK, detect_safety_intent, split_sentences, users_own_words
 from bot.nlu.sentence_encoder import shared_encoder
 
@@ -172,6 +173,7 @@ class SentenceRiskScorer(GraphComponent):
             "supports_crisis_guess": score >= self._config["support"],
         }
 
+    @guarded
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             result = self.score(users_own_words(message))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator, List
+from typing import Any, Iterator, List
 
 from tests.helpers.fake_platforms import ApiCall, FakeApi, fake_slack_api, fake_telegram_api
 from tests.helpers.servers import REST_TEST_TOKEN, action_server, rasa_server
@@ -27,6 +27,7 @@ class SharedAssistant:
     slack: FakeApi
     telegram_calls_at_startup: List[ApiCall] = field(default_factory=list)
     slack_calls_at_startup: List[ApiCall] = field(default_factory=list)
+    processes: List[Any] = field(default_factory=list)  # [action server, Rasa server] Popen objects
 
 
 @contextmanager
@@ -54,8 +55,11 @@ def shared_assistant() -> Iterator[SharedAssistant]:
                 "api_base_url": slack.base_url,
             },
         }
-        with action_server() as actions_url:
+        processes: List[Any] = []
+        with action_server(processes=processes) as actions_url:
             with rasa_server(
-                action_endpoint=actions_url, credentials=credentials, extra_args=["--enable-api"]
+                action_endpoint=actions_url, credentials=credentials, extra_args=["--enable-api"], processes=processes
             ) as base_url:
-                yield SharedAssistant(base_url, telegram, slack, list(telegram.calls), list(slack.calls))
+                yield SharedAssistant(
+                    base_url, telegram, slack, list(telegram.calls), list(slack.calls), processes=processes
+                )
