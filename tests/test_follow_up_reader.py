@@ -26,6 +26,7 @@ from bot.nlu.follow_up_context import FollowUp, context_of, is_elliptical, read_
         ("how is it treated?", "rm_causes", FollowUp("rm_treatment")),
         ("what tests are there then", "rif_causes", FollowUp("rif_tests")),
         ("what is RIF?", "rm_tests", FollowUp("rif_definition")),
+        ("and for RIF, is it the same?", "lifestyle", FollowUp("lifestyle", more=True)),  # covers both
     ],
 )
 def test_follow_ups_with_the_previous_topic(text, previous, expected):
@@ -51,9 +52,24 @@ def test_messages_that_are_not_follow_ups(text, previous, terms):
 
 
 def test_a_longer_message_is_read_in_context_only_when_the_classifier_is_unsure():
-    text = "ok and what about for people who keep miscarrying, is it the same"
+    text = "for people who keep miscarrying is it the same list of things to check"
     assert read_follow_up(text, "rif_tests", confidence=0.95) is None
     assert read_follow_up(text, "rif_tests", confidence=0.3) == FollowUp("rm_tests")
+    # ...unless it opens by leading back.
+    assert read_follow_up("ok and what about for people who keep miscarrying", "rif_tests", 0.95) == FollowUp(
+        "rm_tests"
+    )
+
+
+@pytest.mark.parametrize(
+    "text, previous, expected",
+    [
+        ("and how is that different from RM", "rif_definition", FollowUp("rif_vs_rm")),
+        ("is it the same thing as RIF?", "rm_definition", FollowUp("rif_vs_rm")),
+    ],
+)
+def test_a_comparison_after_a_definition(text, previous, expected):
+    assert read_follow_up(text, previous, confidence=0.9) == expected
 
 
 @pytest.mark.parametrize(

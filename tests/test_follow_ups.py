@@ -1,8 +1,10 @@
-"""Follow-ups read with the previous answer, on a set written blind
+"""Follow-ups read with the previous answer, on two sets written blind
 (tests/nlu/follow_ups.yml): each conversation is parsed turn by turn with
 the real model, the topic answered last passed as the channels pass it
 (bot/conversation.py), and the last turn's topic is scored. Printed, with a
-floor; bot/nlu/follow_up.py's table is tested in test_follow_up_reader.py."""
+floor; bot/nlu/follow_up.py's table is tested in test_follow_up_reader.py.
+Only the first set's misses are printed: the fresh set stays unseen, so its
+figure keeps measuring what nobody tuned on."""
 
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ SETS = {
 }
 # Floors just under today's figures, so a regression fails; the issue's target
 # is 85% (see the README for the first-run figures of each set).
-FLOORS = {"follow_ups": 0.67, "follow_ups_fresh": 0.70}
+FLOORS = {"follow_ups": 0.70, "follow_ups_fresh": 0.70}
+PRINT_MISSES = {"follow_ups"}
 
 
 def load_conversations(name: str = "follow_ups") -> List[Dict[str, Any]]:
@@ -93,6 +96,6 @@ def test_follow_ups_are_read_with_the_previous_answer(name, parse_in_context, ca
         )
         print(f"  the last turn alone, without the previous answer: {alone}/{len(conversations)}")
         print("  by tag: " + ", ".join(f"{t} {g}/{n}" for t, (n, g) in sorted(by_tag.items())))
-        for turns, expect, got in misses:
+        for turns, expect, got in misses if name in PRINT_MISSES else []:
             print(f"  miss: expected {expect}, got {got}: {' / '.join(turns)[:140]!r}")
     assert rate >= FLOORS[name]

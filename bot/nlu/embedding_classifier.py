@@ -32,7 +32,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.follow_up_context import context_of, is_elliptical
+from bot.nlu.follow_up_context import context_of, is_elliptical, leads_back, names_own_term
 from bot.nlu.glossary import ORIGINAL_TEXT, expand, load_glossary
 from bot.nlu.guard import guarded
 from bot.nlu.question_focus import is_question, sentences
@@ -248,7 +248,7 @@ class EmbeddingClassifier(GraphComponent):
             return None
         context = context_of(message.get("metadata"))
         words = message.get(ORIGINAL_TEXT) or message.get(TEXT) or ""
-        if context is None or not context.question or not is_elliptical(words):
+        if context is None or not context.question or not is_elliptical(words) or names_own_term(words):
             return None
         own_intent, own_confidence = own[0]
         if own_intent not in CONTEXT_REPLACES and own_confidence >= CONTEXT_UNSURE:
@@ -258,7 +258,8 @@ class EmbeddingClassifier(GraphComponent):
         ranking = self._models["intent"].ranking(vector)
         if ranking[0][0] != RETRIEVAL_INTENT:
             return None
-        if own_intent == RETRIEVAL_INTENT and own_confidence >= CONTEXT_UNSURE:
+        # "and after a D&C?": a message that leads back is read in context.
+        if own_intent == RETRIEVAL_INTENT and own_confidence >= CONTEXT_UNSURE and not leads_back(words):
             own_topic = self._models["faq"].ranking(own_vector, length=1)[0][1]
             topic = self._models["faq"].ranking(vector, length=1)[0][1]
             if topic < own_topic + CONTEXT_MARGIN:

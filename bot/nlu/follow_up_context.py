@@ -36,6 +36,7 @@ LEXICON_FILE = Path(__file__).with_name("follow_ups.yml")
 TERMS_FILE = Path(__file__).resolve().parents[1] / "spacy_pipeline" / "terms.yml"
 MORE = "more"
 PARTNER = "partner"
+DIFFERENCE = "difference"
 MAX_TEXT = 300
 
 
@@ -59,6 +60,9 @@ class Lexicon:
     from_topic: Mapping[str, Mapping[str, str]]
     partner_default: str
     context_terms: frozenset
+    leads_back: "re.Pattern[str]"
+    own_terms: "re.Pattern[str]"  # a domain term that makes a message a question of its own
+    difference_topic: str
 
     def side_of_topic(self, topic: str) -> Optional[str]:
         return next((side for per_side in self.sided.values() for side, key in per_side.items() if key == topic), None)
@@ -85,6 +89,17 @@ def lexicon() -> Lexicon:
         if key in allowed
         for form in forms
     }
+    own_forms = sorted(
+        {
+            form.lower()
+            for per_label in terms.values()
+            for key, forms in per_label.items()
+            if key not in allowed
+            for form in forms
+        },
+        key=len,
+        reverse=True,
+    )
     return Lexicon(
         max_words=raw["max_words"],
         max_words_when_unsure=raw["max_words_when_unsure"],
@@ -96,6 +111,9 @@ def lexicon() -> Lexicon:
         from_topic={key: value or {} for key, value in raw["from_topic"].items()},
         partner_default=raw["partner_default"],
         context_terms=frozenset(allowed | surface_forms),
+        leads_back=compiled(raw["leads_back"]),
+        own_terms=compiled(r"\b(" + "|".join(re.escape(form) for form in own_forms) + r")\b"),
+        difference_topic=raw["difference_topic"],
     )
 
 
@@ -114,18 +132,23 @@ def read_follow_up(
         return None
     text = text[:MAX_TEXT]
     count = len(text.split())
-    unsure = confidence < words.unsure_below
-    if count > (words.max_words_when_unsure if unsure else words.max_words):
+    wide = confidence < words.unsure_below or bool(words.leads_back.search(text))
+    if count > (words.max_words_when_unsure if wide else words.max_words):
         return None
     if any(term.lower() not in words.context_terms for term in terms):
         return None  # "is aspirin safe?": a question of its own
     sides = [side for side, pattern in words.sides.items() if pattern.search(text)]
     side = sides[0] if len(sides) == 1 else None
-    aspect = next((name for name, pattern in words.aspects.items() if pattern.search(text)), None)
+    previous_aspect = words.aspect_of_topic(previous_topic)
+    # "different from RM?" compares the patterns only after a definition;
+    # after tests or causes it asks the same about the other side.
+    aspects = {n: p for n, p in words.aspects.items() if n != DIFFERENCE or previous_aspect == "definition"}
+    aspect = next((name for name, pattern in aspects.items() if pattern.search(text)), None)
     if count > 3 and aspect != MORE and not words.refers_back.search(text):
         return None  # a request for more refers back by itself
     previous_side = words.side_of_topic(previous_topic)
-    previous_aspect = words.aspect_of_topic(previous_topic)
+    if aspect == DIFFERENCE:
+        return FollowUp(words.difference_topic) if (side or previous_side) else None
     if aspect == PARTNER:
         return FollowUp(words.from_topic.get(previous_topic, {}).get(PARTNER, words.partner_default))
     if aspect == MORE:
@@ -140,6 +163,9 @@ def read_follow_up(
         return FollowUp(target) if target else None
     if aspect is None and side and previous_aspect:
         return FollowUp(words.sided[previous_aspect][side])  # "and for RM?"
+    if aspect is None and side and previous_side is None:
+        # The topic covers both patterns (lifestyle, immune factors): more on it.
+        return FollowUp(previous_topic, more=True)
     return None
 
 
@@ -158,6 +184,16 @@ def context_of(metadata: Any) -> Optional[Context]:
         return None
     question = context.get("question")
     return Context(context["topic"], question[:MAX_TEXT] if isinstance(question, str) else "")
+
+
+def leads_back(text: Optional[str], words: Optional[Lexicon] = None) -> bool:
+    """True for a message that opens with "and ...", "what about ...", "same for ..."."""
+    return bool(text) and bool((words or lexicon()).leads_back.search(text[:MAX_TEXT]))
+
+
+def names_own_term(text: Optional[str], words: Optional[Lexicon] = None) -> bool:
+    """True when the message names a domain term of its own ("aspirin", "PGT")."""
+    return bool(text) and bool((words or lexicon()).own_terms.search(text[:MAX_TEXT]))
 
 
 def is_elliptical(text: Optional[str], words: Optional[Lexicon] = None) -> bool:
