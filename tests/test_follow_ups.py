@@ -70,6 +70,7 @@ def test_the_set_is_what_it_says(name):
     assert not [t for t in last_turns if t in training], "a follow-up is in the training data"
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("name", sorted(SETS))
 def test_follow_ups_are_read_with_the_previous_answer(name, parse_in_context, capsys):
     conversations = load_conversations(name)
