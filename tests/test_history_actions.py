@@ -152,6 +152,16 @@ def test_every_question_is_an_utter_ask_response_with_a_not_sure_button():
         ({"embryo_transfers": 0, "confirmed_losses": 3}, "rm_pattern", "recurrent miscarriage"),
         ({"embryo_transfers": 3, "positive_tests": 1, "confirmed_losses": 2}, "both_patterns", "both patterns"),
         ({"embryo_transfers": 1, "positive_tests": 0, "confirmed_losses": 1}, "neither_yet", "rule of thumb"),
+        (
+            {"embryo_transfers": 0, "confirmed_losses": 1, "losses_first_trimester": "no"},
+            "later_loss",
+            "One later loss is not recurrent miscarriage",
+        ),
+        (
+            {"embryo_transfers": 2, "positive_tests": 0, "confirmed_losses": 1, "losses_first_trimester": "no"},
+            "rif_and_later_loss",
+            "recurrent implantation failure (RIF)",
+        ),
         ({"embryo_transfers": "unknown", "confirmed_losses": "unknown"}, "unclear", "not known"),
     ],
 )
@@ -169,16 +179,23 @@ def test_assessment_sets_the_slot_and_never_diagnoses(slots, pattern, phrase):
         (
             {"embryo_transfers": 3, "positive_tests": 3, "confirmed_losses": 0},
             {"biochemical_losses": 3, "biochemical_after_transfer": 3},
-            "both_patterns",
+            "rm_pattern",
             ["biochemical_losses"],
-            ["Guidelines differ on how to count them"],
+            ["as pregnancy losses, not as failed transfers", "Some clinics count"],
         ),
         (
-            {"embryo_transfers": 0, "confirmed_losses": 1, "losses_first_trimester": "no"},
-            {"confirmed_miscarriages": 1, "loss_weeks": [18]},
+            {"embryo_transfers": 0, "confirmed_losses": 2, "losses_first_trimester": "some"},
+            {"confirmed_miscarriages": 2, "loss_weeks": [8, 18]},
             "rm_pattern",
             ["second_trimester_loss"],
             ["Even one later loss", "RCOG 2023"],
+        ),
+        (
+            {"embryo_transfers": 0, "confirmed_losses": 0, "losses_first_trimester": "no"},
+            {"confirmed_miscarriages": 0, "stillbirths": 1},
+            "neither_yet",
+            ["stillbirth"],
+            ["called a stillbirth", "Sands", "0808 164 3332", "Féileacáin", "Star Legacy Foundation"],
         ),
         (
             {"embryo_transfers": 0, "confirmed_losses": 3},
@@ -416,3 +433,31 @@ def test_summary_questions_fit_the_answers():
     later = {**untested, "assessment_flags": ["second_trimester_loss"]}
     text = run(ActionShareHistorySummary(), make_tracker(later))[0][0]["text"]
     assert "referred to a specialist clinic for my later loss" in text
+
+
+def test_a_later_loss_summary_asks_for_referral_and_tests_of_the_baby_and_placenta():
+    slots = {
+        "embryo_transfers": 0,
+        "confirmed_losses": 1,
+        "losses_first_trimester": "no",
+        "chromosome_tests_both": "no",
+        "assessment": "later_loss",
+    }
+    messages, _ = run(ActionShareHistorySummary(), make_tracker(slots))
+    text = messages[0]["text"]
+    assert "referred to a specialist clinic for my later loss" in text
+    assert "tests of my baby or the placenta" in text and "cervix" in text
+    assert "stillbirth" not in text
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        "/faq/first_evaluation",
+        "/faq/rm_tests",
+        "/faq/next_steps",
+    ]
+    text = run(ActionShareHistorySummary(), make_tracker({**slots, "assessment_flags": ["stillbirth"]}))[0][0]["text"]
+    assert "What did the tests after my stillbirth show" in text
+
+
+def test_next_steps_after_a_later_loss_name_the_tests_of_the_baby_and_placenta():
+    tracker = make_tracker({"assessment": "later_loss", "user_region": "uk"})
+    messages, _ = run(ActionShareNextSteps(), tracker)
+    assert "post-mortem" in messages[0]["text"] and "only done if you agree" in messages[0]["text"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.content import region_aliases
+from actions.content import form_content, load_content, region_aliases
 from actions.history.answers import UNKNOWN
 from actions.history.assessment import (
     Flag,
@@ -16,6 +16,7 @@ from actions.history.assessment import (
     pregnancy_losses,
 )
 from actions.history.form_logic import answers_for_assessment, check_answer, required_history_slots
+from bench.readability import fk_grade, sentences, words
 
 U = None  # unknown
 
@@ -48,17 +49,20 @@ def test_assess_history(transfers, positives, losses, expected):
 
 
 B, S2, EM, LOW = Flag.BIOCHEMICAL_LOSSES, Flag.SECOND_TRIMESTER_LOSS, Flag.ECTOPIC_OR_MOLAR, Flag.LOWER_GRADE_EMBRYOS
-RIF_U, RM_U = Flag.RIF_SIDE_UNKNOWN, Flag.RM_SIDE_UNKNOWN
+RIF_U, RM_U, SB = Flag.RIF_SIDE_UNKNOWN, Flag.RM_SIDE_UNKNOWN, Flag.STILLBIRTH
 
 
 @pytest.mark.parametrize(
     "facts,pattern,flags",
     [
-        # Biochemical losses after transfers: failed transfers (RIF) and losses (RM).
-        (HistoryFacts(3, 3, 0, biochemical_after_transfer=3), Pattern.BOTH, {B}),
-        (HistoryFacts(2, 1, 0, biochemical_after_transfer=1), Pattern.RIF, {B}),
-        (HistoryFacts(2, 2, 0, biochemical_after_transfer=2), Pattern.BOTH, {B}),
-        (HistoryFacts(3, 2, 1, biochemical_after_transfer=1), Pattern.BOTH, {B}),  # 1 chemical + 1 MMC = 2 losses
+        # A chemical after a transfer is a positive test: a loss (RM side), never also a failed transfer.
+        (HistoryFacts(3, 3, 0, biochemical_after_transfer=3), Pattern.RM, {B}),
+        (HistoryFacts(2, 2, 0, biochemical_after_transfer=2), Pattern.RM, {B}),  # was both_patterns
+        (HistoryFacts(2, 0, 0), Pattern.RIF, set()),  # two BFNs
+        (HistoryFacts(2, 1, 0, biochemical_after_transfer=1), Pattern.NEITHER, {B}),  # 1 BFN, 1 loss
+        (HistoryFacts(3, 1, 0, biochemical_after_transfer=1), Pattern.RIF, {B}),  # 2 BFNs, 1 loss
+        (HistoryFacts(3, 2, 1, biochemical_after_transfer=1), Pattern.RM, {B}),  # 1 BFN; 1 chemical + 1 MMC
+        (HistoryFacts(4, 2, 0, biochemical_after_transfer=2), Pattern.BOTH, {B}),  # 2 BFNs, 2 chemicals
         (HistoryFacts(1, 1, 0, biochemical_after_transfer=1), Pattern.NEITHER, {B}),
         # Natural biochemical losses count on the RM side only.
         (HistoryFacts(0, 0, 1, biochemical_natural=1), Pattern.RM, {B}),
@@ -66,10 +70,29 @@ RIF_U, RM_U = Flag.RIF_SIDE_UNKNOWN, Flag.RM_SIDE_UNKNOWN
         (HistoryFacts(0, 0, 0, biochemical_natural=1), Pattern.NEITHER, {B}),
         (HistoryFacts(U, U, U, biochemical_natural=2), Pattern.RM, {B, RIF_U}),
         (HistoryFacts(0, 0, 1, biochemical_unlinked=1), Pattern.RM, {B}),
-        # One second-trimester loss is enough (RCOG 2023).
-        (HistoryFacts(0, 0, 1, second_trimester_losses=1), Pattern.RM, {S2}),
-        (HistoryFacts(3, 0, 1, second_trimester_losses=1), Pattern.BOTH, {S2}),
-        (HistoryFacts(U, U, 1, second_trimester_losses=1), Pattern.RM, {S2, RIF_U}),
+        # One loss at 13-23 weeks is not RM, but its own pattern: specialist review (RCOG 2023).
+        (HistoryFacts(0, 0, 1, second_trimester_losses=1), Pattern.LATER_LOSS, set()),
+        (HistoryFacts(1, 0, 1, second_trimester_losses=1), Pattern.LATER_LOSS, set()),
+        (HistoryFacts(U, U, 1, second_trimester_losses=1), Pattern.LATER_LOSS, {RIF_U}),
+        (HistoryFacts(U, U, U, second_trimester_losses=1), Pattern.LATER_LOSS, {RIF_U, RM_U}),
+        # ... and with the RIF side met, a pattern that names both.
+        (HistoryFacts(3, 0, 1, second_trimester_losses=1), Pattern.RIF_AND_LATER_LOSS, set()),
+        (HistoryFacts(2, 0, 1, second_trimester_losses=1), Pattern.RIF_AND_LATER_LOSS, set()),
+        # Two or more losses, one of them later: RM (or both), with the flag.
+        (HistoryFacts(0, 0, 2, second_trimester_losses=1), Pattern.RM, {S2}),  # one later + one early
+        (HistoryFacts(0, 0, 1, biochemical_natural=1, second_trimester_losses=1), Pattern.RM, {B, S2}),
+        (HistoryFacts(0, 0, 2, second_trimester_losses=2), Pattern.RM, {S2}),
+        (HistoryFacts(3, 0, 2, second_trimester_losses=1), Pattern.BOTH, {S2}),
+        (HistoryFacts(U, U, 2, second_trimester_losses=1), Pattern.RM, {S2, RIF_U}),
+        (HistoryFacts(U, U, U, second_trimester_losses=2), Pattern.RM, {S2, RIF_U}),
+        # A stillbirth (24 weeks or later) is never a miscarriage or a pregnancy loss in the count.
+        (HistoryFacts(0, 0, 0, stillbirths=1), Pattern.NEITHER, {SB}),
+        (HistoryFacts(0, 0, 1, stillbirths=1), Pattern.NEITHER, {SB}),  # one early loss and a stillbirth
+        (HistoryFacts(0, 0, 0, stillbirths=2), Pattern.NEITHER, {SB}),
+        (HistoryFacts(0, 0, 2, stillbirths=1), Pattern.RM, {SB}),  # two early losses and a stillbirth
+        (HistoryFacts(0, 0, 1, second_trimester_losses=1, stillbirths=1), Pattern.LATER_LOSS, {SB}),
+        (HistoryFacts(3, 0, 0, stillbirths=1), Pattern.RIF, {SB}),
+        (HistoryFacts(0, 0, U, stillbirths=1), Pattern.UNCLEAR, {SB}),
         # Ectopic and molar pregnancies are never counted as miscarriages.
         (HistoryFacts(0, 0, 1, ectopic_or_molar=1), Pattern.NEITHER, {EM}),
         (HistoryFacts(0, 0, 0, ectopic_or_molar=2), Pattern.NEITHER, {EM}),
@@ -101,6 +124,7 @@ def test_flag_values_are_the_contract():
     assert {f.value for f in Flag} == {
         "biochemical_losses",
         "second_trimester_loss",
+        "stillbirth",
         "ectopic_or_molar",
         "lower_grade_embryos",
         "rif_side_unknown",
@@ -111,8 +135,11 @@ def test_flag_values_are_the_contract():
 @pytest.mark.parametrize(
     "facts,failed,losses",
     [
-        (HistoryFacts(3, 3, 0, biochemical_after_transfer=3), 3, 3),
+        (HistoryFacts(3, 3, 0, biochemical_after_transfer=3), 0, 3),  # a chemical is a positive test
         (HistoryFacts(3, 1, 1), 2, 1),
+        (HistoryFacts(0, 0, 1, second_trimester_losses=1, stillbirths=2), 0, 1),  # stillbirths never counted
+        (HistoryFacts(0, 0, U, second_trimester_losses=2), 0, 2),
+        (HistoryFacts(0, 0, U, second_trimester_losses=1), 0, U),
         (HistoryFacts(3, U, U), U, U),
         (HistoryFacts(U, U, U, biochemical_natural=1), U, U),
         (HistoryFacts(0, U, 2, biochemical_natural=1), 0, 3),
@@ -123,10 +150,72 @@ def test_failed_transfers_and_pregnancy_losses(facts, failed, losses):
 
 
 def test_pattern_values_are_the_contract():
-    assert {p.value for p in Pattern} == {"rif_pattern", "rm_pattern", "both_patterns", "neither_yet", "unclear"}
+    assert {p.value for p in Pattern} == {
+        "rif_pattern",
+        "rm_pattern",
+        "both_patterns",
+        "later_loss",
+        "rif_and_later_loss",
+        "neither_yet",
+        "unclear",
+    }
 
 
-@pytest.mark.parametrize("transfers,positives,failed", [(3, 1, 2), (0, U, 0), (U, 0, U), (2, U, U), (2, 5, 0)])
+def test_every_pattern_and_flag_has_its_words():
+    guidance = load_content("guidance")
+    titles = form_content()["topic_titles"]
+    for pattern in Pattern:
+        said = guidance["patterns"][pattern.value]
+        assert said["result"].strip() and said["look_at"].strip() and said["questions"], pattern
+        assert said["related"] and set(said["related"]) <= set(titles), pattern
+    assert set(guidance["flags"]) == {flag.value for flag in Flag}
+
+
+@pytest.mark.parametrize("pattern", [Pattern.LATER_LOSS, Pattern.RIF_AND_LATER_LOSS])
+def test_a_later_loss_is_named_without_the_recurrent_miscarriage_label(pattern):
+    said = load_content("guidance")["patterns"][pattern.value]
+    assert "not recurrent miscarriage" in said["result"] and "specialist" in said["result"]
+    assert "placenta" in said["look_at"] and "cervix" in said["look_at"]
+    assert any("referred" in question["text"] for question in said["questions"])
+
+
+def test_the_stillbirth_line_names_support_in_each_region():
+    line = load_content("guidance")["flags"]["stillbirth"]
+    for name in ("Sands", "0808 164 3332", "Féileacáin", "Star Legacy Foundation", "MISS Foundation"):
+        assert name in line
+    assert "24 weeks" in line
+
+
+def test_the_chemical_line_says_how_it_was_counted():
+    line = " ".join(load_content("guidance")["flags"]["biochemical_losses"].split())
+    assert "as pregnancy losses, not as failed transfers" in line
+    assert "Some clinics count" in line and "specialist" in line
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        ("flags", "biochemical_losses"),
+        ("flags", "stillbirth"),
+        ("patterns", "later_loss", "result"),
+        ("patterns", "later_loss", "look_at"),
+        ("patterns", "rif_and_later_loss", "result"),
+        ("patterns", "rif_and_later_loss", "look_at"),
+    ],
+)
+def test_the_new_words_are_plain_and_short(key):
+    text = load_content("guidance")
+    for part in key:
+        text = text[part]
+    prose = text.split("\n")[0]  # the stillbirth line's list of sites is not prose
+    assert fk_grade(prose) <= 8.5, key
+    assert len(words(text)) <= 80, key
+    assert max(len(words(sentence)) for sentence in sentences(prose)) <= 26, key
+
+
+@pytest.mark.parametrize(
+    "transfers,positives,failed", [(3, 1, 2), (0, U, 0), (U, 0, U), (2, U, U), (2, 5, 0), (2, 2, 0), (2, 0, 2)]
+)
 def test_failed_transfers(transfers, positives, failed):
     assert failed_transfers(HistoryFacts(transfers, positives)) == failed
 
@@ -186,3 +275,12 @@ def test_answers_for_assessment_treat_unknown_as_none_and_no_transfers_as_no_pos
         "positive_tests": 0,
         "confirmed_losses": None,
     }
+
+
+def test_every_pattern_is_a_value_of_the_assessment_slot_and_an_insights_outcome():
+    from bot.insights.figures import OUTCOMES
+    from bot.insights.report import OUTCOME_WORDS
+    from tests.helpers.project import ROOT, load_yaml
+
+    values = load_yaml(ROOT / "domain.yml")["slots"]["assessment"]["values"]
+    assert {p.value for p in Pattern} == set(values) == set(OUTCOMES) == set(OUTCOME_WORDS)

@@ -99,7 +99,7 @@ WALKS = [
         "rm_pattern",
         ("biochemical_losses",),
         slots={"confirmed_losses": 2},
-        said=("Guidelines differ on how to count them",),
+        said=("as pregnancy losses, not as failed transfers",),
     ),
     Walk(
         "a timeline in one message",
@@ -114,16 +114,41 @@ WALKS = [
         "three chemicals after three transfers",
         "we've had 3 transfers and all 3 were chemicals. which pattern is that?",
         {"confirmed_losses": ["none got to a scan"], "embryos_good_quality": ["yes"], "chromosome_tests_both": ["no"]},
-        "both_patterns",
+        "rm_pattern",  # a chemical after a transfer is a positive test: counted once, as a loss
         ("biochemical_losses",),
     ),
     Walk(
         "one loss at 18 weeks",
         "which one applies to me",
         {"embryo_transfers": ["none"], "confirmed_losses": ["one, at 18 weeks"], "chromosome_tests_both": ["no"]},
-        "rm_pattern",
-        ("second_trimester_loss",),
-        said=("Even one later loss",),
+        "later_loss",  # one later loss is not recurrent miscarriage
+        said=("One later loss is not recurrent miscarriage", "tests of my baby or the placenta"),
+    ),
+    Walk(
+        "two failed transfers and a later loss",
+        "which one applies to me",
+        {
+            "embryo_transfers": ["2"],
+            "positive_tests": ["none"],
+            "confirmed_losses": ["one, at 18 weeks"],
+            "embryos_good_quality": ["yes"],
+            "chromosome_tests_both": ["no"],
+        },
+        "rif_and_later_loss",
+        said=("recurrent implantation failure (RIF)", "One later loss is not recurrent miscarriage"),
+    ),
+    Walk(
+        "a stillbirth is not counted as a miscarriage",
+        "which one applies to me",
+        {
+            "embryo_transfers": ["none"],
+            "confirmed_losses": ["none, but we had a stillbirth at 28 weeks"],
+            "chromosome_tests_both": ["no"],
+        },
+        "neither_yet",
+        ("stillbirth",),
+        slots={"confirmed_losses": 0},
+        said=("called a stillbirth", "0808 164 3332"),
     ),
     Walk(
         "natural answers to every question",

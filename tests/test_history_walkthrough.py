@@ -26,6 +26,7 @@ from actions.history.walkthrough import (
 )
 
 E = History()
+SB = Flag.STILLBIRTH
 
 
 @pytest.mark.parametrize(
@@ -149,8 +150,21 @@ def test_looks_like_question(text, question):
 @pytest.mark.parametrize(
     "story,slots,pattern,flags",
     [
-        ("3 transfers, all 3 were chemicals", {"confirmed_losses": 0}, Pattern.BOTH, {Flag.BIOCHEMICAL_LOSSES}),
-        ("one loss at 18 weeks", {"embryo_transfers": 0}, Pattern.RM, {Flag.SECOND_TRIMESTER_LOSS}),
+        # A chemical after a transfer counts once: a pregnancy loss, not a failed transfer.
+        ("3 transfers, all 3 were chemicals", {"confirmed_losses": 0}, Pattern.RM, {Flag.BIOCHEMICAL_LOSSES}),
+        ("2 transfers, both chemical", {"confirmed_losses": 0}, Pattern.RM, {Flag.BIOCHEMICAL_LOSSES}),
+        ("2 transfers, both BFN", {"confirmed_losses": 0}, Pattern.RIF, set()),
+        # One later loss is its own pattern; with another loss it is RM.
+        ("one loss at 18 weeks", {"embryo_transfers": 0}, Pattern.LATER_LOSS, set()),
+        ("2 failed transfers and a loss at 18 weeks", {}, Pattern.RIF_AND_LATER_LOSS, set()),
+        ("losses at 8 and 15 weeks", {"embryo_transfers": 0}, Pattern.RM, {Flag.SECOND_TRIMESTER_LOSS}),
+        # A stillbirth is never counted as a miscarriage, nor as a later loss.
+        ("I had a stillbirth at 26 weeks", {"embryo_transfers": 0, "confirmed_losses": 0}, Pattern.NEITHER, {SB}),
+        ("I had a stillbirth at 26 weeks", {"embryo_transfers": 0, "confirmed_losses": 1}, Pattern.NEITHER, {SB}),
+        ("I had 2 miscarriages and a stillbirth", {"embryo_transfers": 0}, Pattern.RM, {SB}),
+        ("2 early miscarriages and a stillbirth at 30 weeks", {"embryo_transfers": 0}, Pattern.RM, {SB}),
+        ("a miscarriage at 16 weeks and a stillbirth at 30 weeks", {"embryo_transfers": 0}, Pattern.LATER_LOSS, {SB}),
+        ("stillborn son at 28 weeks after 2 failed transfers", {"confirmed_losses": 0}, Pattern.RIF, {SB}),
         ("2 MMCs and an ectopic", {"embryo_transfers": 0}, Pattern.RM, {Flag.ECTOPIC_OR_MOLAR}),
         (
             "two natural chemicals and a miscarriage at 9 weeks",
@@ -183,6 +197,19 @@ def test_a_told_history_is_counted_as_guidelines_do(story, slots, pattern, flags
 def test_a_no_to_the_trimester_question_means_later_losses():
     facts = facts_for_assessment({"embryo_transfers": 0, "confirmed_losses": 1, "losses_first_trimester": "no"}, E)
     assert facts.second_trimester_losses == 1
+
+
+def test_a_stillbirth_reaches_the_assessment_but_is_not_a_later_loss():
+    # "no" to "before 13 weeks?" is filled from the stillbirth itself (History.losses_first_trimester).
+    history = History(stillbirths=1)
+    assert history.losses_first_trimester == "no"
+    slots = {"embryo_transfers": 0, "confirmed_losses": 1, "losses_first_trimester": "no"}
+    facts = facts_for_assessment(slots, history)
+    assert (facts.stillbirths, facts.second_trimester_losses, facts.confirmed_losses) == (1, 0, 1)
+    # Weeks the user gave still count: a loss at 16 weeks is a later loss, the stillbirth is not.
+    history = parse_history("a miscarriage at 16 weeks and a stillbirth at 30 weeks")
+    facts = facts_for_assessment({**history.to_slots(), "embryo_transfers": 0}, history)
+    assert (facts.stillbirths, facts.second_trimester_losses, facts.confirmed_losses) == (1, 1, 1)
 
 
 def test_understood_lists_what_is_known_and_what_is_not():

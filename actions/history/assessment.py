@@ -5,18 +5,31 @@ Thresholds are the lay rule of thumb of seed A (two or more failed transfers;
 two or more pregnancy losses), which matches ESHRE 2022 on the miscarriage
 side. How losses are counted follows the guidelines:
 
-* A positive test lost before a scan (biochemical, "chemical") after a
-  transfer is a transfer without a clinical pregnancy (RIF side, ESHRE RIF
-  2023) and a pregnancy loss (RM side: ESHRE 2022 counts non-visualised
-  losses). Natural ones count on the RM side only. Guidelines differ, so the
-  reply says so (flag ``biochemical_losses``).
-* One or more second-trimester losses (13 to 23 weeks) is enough on the RM
-  side: RCOG 2023 sees anyone with one such loss (flag ``second_trimester_loss``).
+* A transfer fails when it does not give a positive pregnancy test (ESHRE
+  RIF good practice 2023). A positive test lost before a scan (biochemical,
+  "chemical") after a transfer is a positive test, so it counts once: as a
+  pregnancy loss on the RM side (ESHRE 2022 counts non-visualised losses),
+  never also as a failed transfer. Natural ones count on the RM side too.
+  Some clinics count a chemical after a transfer as a failed transfer, so
+  the reply says so (flag ``biochemical_losses``).
+* A loss at 13 to 23 weeks (second trimester) is a pregnancy loss in the
+  count. One such loss alone is not recurrent miscarriage (RCOG 2023: three
+  or more first-trimester losses; ESHRE 2022: two or more losses), but it is
+  a reason for specialist review, so it has its own pattern ``later_loss``.
+  When the count reaches two losses the pattern is ``rm_pattern`` (or
+  ``both_patterns``) with the flag ``second_trimester_loss``.
+* One later loss and the RIF side met gives ``rif_and_later_loss``, not
+  ``both_patterns``: the words of ``both_patterns`` say "like recurrent
+  miscarriage", the very label one later loss must not get, and a separate
+  value keeps both sets of words true without conditions in them.
+* A loss at 24 weeks or later is a stillbirth: never counted as a
+  miscarriage or a pregnancy loss, but named with support lines (flag
+  ``stillbirth``).
 * Ectopic and molar pregnancies are not miscarriages (ESHRE 2022, RCOG 2023):
   never counted, but named (flag ``ectopic_or_molar``).
 * A side that is met stands even when the other side is unknown (flags
   ``rif_side_unknown`` / ``rm_side_unknown``); ``unclear`` only when no side
-  is met and an answer is missing.
+  is met, there is no later loss and an answer is missing.
 * Failed transfers of embryos not graded good quality: embryo quality is
   usually looked at first (flag ``lower_grade_embryos``).
 
@@ -31,13 +44,15 @@ from typing import Optional, Tuple
 
 RIF_FAILED_TRANSFERS = 2
 RM_LOSSES = 2
-SECOND_TRIMESTER_LOSSES = 1
+LATER_LOSSES = 1  # one loss at 13-23 weeks: reason enough for specialist review
 
 
 class Pattern(str, Enum):
     RIF = "rif_pattern"
     RM = "rm_pattern"
     BOTH = "both_patterns"
+    LATER_LOSS = "later_loss"  # one loss at 13-23 weeks, RM side not met
+    RIF_AND_LATER_LOSS = "rif_and_later_loss"  # RIF side met, and one later loss
     NEITHER = "neither_yet"  # a stored value; the words never say "yet"
     UNCLEAR = "unclear"
 
@@ -45,6 +60,7 @@ class Pattern(str, Enum):
 class Flag(str, Enum):
     BIOCHEMICAL_LOSSES = "biochemical_losses"
     SECOND_TRIMESTER_LOSS = "second_trimester_loss"
+    STILLBIRTH = "stillbirth"
     ECTOPIC_OR_MOLAR = "ectopic_or_molar"
     LOWER_GRADE_EMBRYOS = "lower_grade_embryos"
     RIF_SIDE_UNKNOWN = "rif_side_unknown"
@@ -58,11 +74,12 @@ class HistoryFacts:
 
     transfers: Optional[int] = None
     positive_tests: Optional[int] = None  # after transfers, biochemical ones included
-    confirmed_losses: Optional[int] = None  # seen on a scan or in tissue, any trimester
+    confirmed_losses: Optional[int] = None  # seen on a scan or in tissue, before 24 weeks
     biochemical_after_transfer: int = 0
     biochemical_natural: int = 0
     biochemical_unlinked: int = 0  # not said whether after a transfer
-    second_trimester_losses: int = 0
+    second_trimester_losses: int = 0  # of the confirmed losses, those at 13-23 weeks
+    stillbirths: int = 0  # 24 weeks or later: never in confirmed_losses
     ectopic_or_molar: int = 0
     embryos_good_quality: Optional[str] = None  # yes | no | some | unknown
 
@@ -78,26 +95,32 @@ class Assessment:
 
 
 def failed_transfers(facts: HistoryFacts) -> Optional[int]:
-    """Transfers that did not lead to a clinical pregnancy: negative tests and
-    positives lost before a scan. None when the answers leave it open."""
+    """Transfers that did not give a positive pregnancy test (ESHRE RIF 2023).
+    A positive lost before a scan is a positive test: it counts as a pregnancy
+    loss, not as a failed transfer. None when the answers leave it open."""
     if facts.transfers is None:
         return None
     if facts.transfers == 0:
         return 0
     if facts.positive_tests is None:
         return None
-    clinical = max(facts.positive_tests - facts.biochemical_after_transfer, 0)
-    return max(facts.transfers - clinical, 0)
+    return max(facts.transfers - facts.positive_tests, 0)
+
+
+def _biochemical(facts: HistoryFacts) -> int:
+    return facts.biochemical_after_transfer + facts.biochemical_natural + facts.biochemical_unlinked
 
 
 def pregnancy_losses(facts: HistoryFacts) -> Optional[int]:
-    """Miscarriages plus biochemical losses (ESHRE 2022); never ectopic or
-    molar pregnancies. None when the confirmed losses are unknown and the
-    biochemical ones alone do not reach the threshold."""
-    biochemical = facts.biochemical_after_transfer + facts.biochemical_natural + facts.biochemical_unlinked
+    """Miscarriages (any week before 24) plus biochemical losses (ESHRE 2022);
+    never stillbirths, ectopic or molar pregnancies. None when the confirmed
+    losses are unknown and those known (biochemical, later) do not reach the
+    threshold."""
+    biochemical = _biochemical(facts)
     if facts.confirmed_losses is None:
-        return biochemical if biochemical >= RM_LOSSES else None
-    return facts.confirmed_losses + biochemical
+        known = biochemical + facts.second_trimester_losses
+        return known if known >= RM_LOSSES else None
+    return max(facts.confirmed_losses, facts.second_trimester_losses) + biochemical
 
 
 def _rif_side(facts: HistoryFacts) -> Optional[bool]:
@@ -108,19 +131,22 @@ def _rif_side(facts: HistoryFacts) -> Optional[bool]:
 
 
 def _rm_side(facts: HistoryFacts) -> Optional[bool]:
-    if facts.second_trimester_losses >= SECOND_TRIMESTER_LOSSES:
-        return True
+    """The counting rule only: two or more pregnancy losses."""
     losses = pregnancy_losses(facts)
     return None if losses is None else losses >= RM_LOSSES
 
 
-def _pattern(rif: Optional[bool], rm: Optional[bool]) -> Pattern:
+def _pattern(rif: Optional[bool], rm: Optional[bool], later: bool) -> Pattern:
     if rif and rm:
         return Pattern.BOTH
-    if rif:
-        return Pattern.RIF
     if rm:
         return Pattern.RM
+    if rif and later:
+        return Pattern.RIF_AND_LATER_LOSS
+    if rif:
+        return Pattern.RIF
+    if later:
+        return Pattern.LATER_LOSS
     if rif is None or rm is None:
         return Pattern.UNCLEAR
     return Pattern.NEITHER
@@ -128,22 +154,25 @@ def _pattern(rif: Optional[bool], rm: Optional[bool]) -> Pattern:
 
 def assess(facts: HistoryFacts) -> Assessment:
     rif, rm = _rif_side(facts), _rm_side(facts)
+    later = facts.second_trimester_losses >= LATER_LOSSES
+    pattern = _pattern(rif, rm, later)
     flags = []
-    biochemical = facts.biochemical_after_transfer + facts.biochemical_natural + facts.biochemical_unlinked
-    if biochemical:
+    if _biochemical(facts):
         flags.append(Flag.BIOCHEMICAL_LOSSES)
-    if facts.second_trimester_losses:
-        flags.append(Flag.SECOND_TRIMESTER_LOSS)
+    if later and pattern not in (Pattern.LATER_LOSS, Pattern.RIF_AND_LATER_LOSS):
+        flags.append(Flag.SECOND_TRIMESTER_LOSS)  # those patterns' own words say it
+    if facts.stillbirths:
+        flags.append(Flag.STILLBIRTH)
     if facts.ectopic_or_molar:
         flags.append(Flag.ECTOPIC_OR_MOLAR)
     failed = failed_transfers(facts)
     if failed and facts.embryos_good_quality in ("no", "some"):
         flags.append(Flag.LOWER_GRADE_EMBRYOS)
-    if rm and rif is None:
+    if (rm or later) and rif is None:
         flags.append(Flag.RIF_SIDE_UNKNOWN)
-    if rif and rm is None:
+    if (rif or later) and rm is None:
         flags.append(Flag.RM_SIDE_UNKNOWN)
-    return Assessment(_pattern(rif, rm), tuple(flags))
+    return Assessment(pattern, tuple(flags))
 
 
 def assess_history(transfers: Optional[int], positive_tests: Optional[int], confirmed_losses: Optional[int]) -> Pattern:

@@ -230,7 +230,9 @@ def _timing_of_some(text: str, slots: Dict[str, Any], before: History) -> Dict[s
 
 def facts_for_assessment(slots: Dict[str, Any], history: History) -> HistoryFacts:
     """The assessment's input: the form's answers, and the detail the user's
-    own words gave (chemical, second-trimester, ectopic and molar losses)."""
+    own words gave (chemical, second-trimester, ectopic and molar losses, and
+    stillbirths). The confirmed count is taken as its question asks (losses
+    that ended in miscarriage); stillbirths are only in ``stillbirths``."""
     transfers = known_count(slots.get("embryo_transfers"))
     positives = 0 if transfers == 0 else known_count(slots.get("positive_tests"))
     confirmed = known_count(slots.get("confirmed_losses"))
@@ -240,9 +242,6 @@ def facts_for_assessment(slots: Dict[str, Any], history: History) -> HistoryFact
     if transfers == 0:
         natural, unlinked = natural + unlinked + after, 0
         after = 0
-    second = history.second_trimester_losses or 0
-    if not second and confirmed and slots.get("losses_first_trimester") in (NO, SOME):
-        second = confirmed if slots["losses_first_trimester"] == NO else 1
     return HistoryFacts(
         transfers=transfers,
         positive_tests=positives,
@@ -250,10 +249,24 @@ def facts_for_assessment(slots: Dict[str, Any], history: History) -> HistoryFact
         biochemical_after_transfer=after,
         biochemical_natural=natural,
         biochemical_unlinked=unlinked,
-        second_trimester_losses=second,
+        second_trimester_losses=_later_losses(confirmed, slots.get("losses_first_trimester"), history),
+        stillbirths=history.stillbirths or 0,
         ectopic_or_molar=(history.ectopic or 0) + (history.molar or 0),
         embryos_good_quality=slots.get("embryos_good_quality"),
     )
+
+
+def _later_losses(confirmed: Optional[int], timing: Any, history: History) -> int:
+    """Confirmed losses at 13-23 weeks: from the weeks the user gave, else from
+    the "before 13 weeks?" answer ("no": all of them, "some": at least one).
+    With a stillbirth in the history that answer is not used: it is filled
+    from the stillbirth itself (History.losses_first_trimester), and a
+    stillbirth is never a later miscarriage."""
+    if history.second_trimester_losses:
+        return history.second_trimester_losses
+    if not confirmed or timing not in (NO, SOME) or history.stillbirths:
+        return 0
+    return confirmed if timing == NO else 1
 
 
 # What "Here is what I understood" lists: (item key, values for its words).

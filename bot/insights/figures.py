@@ -31,7 +31,8 @@ SAFETY_ACTIONS = ("utter_urgent_care", "utter_crisis_support", "utter_crisis_che
 WALK_THROUGH_FORM = "history_form"
 WALK_THROUGH_DONE = "action_assess_history"
 OUTCOME_SLOT = "assessment"
-OUTCOMES = ("rif_pattern", "rm_pattern", "both_patterns", "neither_yet", "unclear")
+# actions/history/assessment.py Pattern values (the walk-through's outcomes).
+OUTCOMES = ("rif_pattern", "rm_pattern", "both_patterns", "later_loss", "rif_and_later_loss", "neither_yet", "unclear")
 # Re-activating a walk-through paused by a safety reply is not a new start.
 RESUME_INTENT = "resume_assessment"
 HELPFUL, NOT_HELPFUL = "feedback_helpful", "feedback_not_helpful"

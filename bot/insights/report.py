@@ -30,6 +30,8 @@ OUTCOME_WORDS = {
     "rif_pattern": "RIF pattern",
     "rm_pattern": "recurrent miscarriage pattern",
     "both_patterns": "both patterns",
+    "later_loss": "a later loss",
+    "rif_and_later_loss": "RIF pattern and a later loss",
     "neither_yet": "neither pattern",
     "unclear": "unclear",
 }
