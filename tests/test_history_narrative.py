@@ -1477,3 +1477,17 @@ def test_counts_past_the_maximum_are_a_lot_not_units(text):
     history = parse_history(text)
     assert all(value is None or value <= 30 for value in history.to_slots().values() if isinstance(value, int))
     assert history.vague or history.is_empty
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("one stillbirth", 0),
+        ("none, but a stillbirth", 0),
+        ("a stillbirth and a miscarriage", 1),
+        ("2, one at 25 weeks", 1),
+    ],
+)
+def test_a_stillbirth_is_never_a_confirmed_miscarriage(text, value):
+    answer = parse_answer("confirmed_losses", text)
+    assert answer.value == value and answer.facts.stillbirths == 1

@@ -2481,6 +2481,14 @@ def _count_answer(slot: str, cleaned: str, context: Optional[History]) -> Parsed
         if simple.problem is not None:
             return ParsedAnswer(facts=facts, vague=simple.problem == AMBIGUOUS, problem=simple.problem)
         value = simple.slot_value
+    if (
+        slot == "confirmed_losses"
+        and facts.stillbirths
+        and facts.confirmed_miscarriages is None
+        and value == facts.stillbirths == simple.value
+        and not _A_MISCARRIAGE.search(cleaned)
+    ):
+        value = 0  # "one stillbirth": the number counts the stillbirth, never a miscarriage
     if isinstance(value, int) and getattr(facts, name) is None:
         facts = replace(facts, **{name: value})
     if isinstance(value, int):
@@ -2489,6 +2497,9 @@ def _count_answer(slot: str, cleaned: str, context: Optional[History]) -> Parsed
         if slot == "positive_tests" and transfers is not None and value > transfers:
             return ParsedAnswer(value=value, facts=facts, problem=POSITIVES_EXCEED_TRANSFERS)
     return ParsedAnswer(value=value, facts=facts)
+
+
+_A_MISCARRIAGE = re.compile(r"\b(?:miscarr\w*|mmcs?|mcs?|mc's|loss(?:es)?|lost|erpc|d&c)\b")
 
 
 def _other_losses(facts: History) -> bool:
