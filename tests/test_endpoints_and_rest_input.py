@@ -219,11 +219,13 @@ def test_the_store_notes_first_turns_for_the_channels_to_read_once(tmp_path):
     started = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
     tracker = DialogueStateTracker.from_events("noted", started + [UserUttered("hi")])
     asyncio.run(store.save(tracker))
-    assert turn_notes.pop("noted") == TurnNote(first_turn=True)
+    # (these turns stop at the user's message: not listened, as a failed turn would be)
+    assert turn_notes.pop("noted") == TurnNote(first_turn=True, listened=False)
     assert turn_notes.pop("noted") is None  # read once; then the channel reads the store
     tracker.update(UserUttered("what is RIF"))
+    tracker.update(ActionExecuted("action_listen"))
     asyncio.run(store.save(tracker))
-    assert turn_notes.pop("noted") == TurnNote(first_turn=False)
+    assert turn_notes.pop("noted") == TurnNote(first_turn=False, listened=True)
 
 
 def test_disclaimer_first_in_a_new_session_and_apology_for_silence():
