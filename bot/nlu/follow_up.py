@@ -10,7 +10,7 @@ short message read with the topic answered last (``follow_up_context.py``):
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
@@ -19,6 +19,7 @@ from bot.nlu.faq_button_payload import FaqButtonPayloadResolver
 from bot.nlu.follow_up_context import context_of, lexicon, read_follow_up
 from bot.nlu.glossary import ORIGINAL_TEXT
 from bot.nlu.guard import guarded
+from bot.nlu.stateless import set_decision
 
 ASK_MORE = "ask_more"
 # Intents a follow-up reading may replace ("tell me more" was read as distress;
@@ -69,16 +70,4 @@ class FollowUpReader(FaqButtonPayloadResolver):
 
     @staticmethod
     def _set_ask_more(message: Message, topic: str) -> None:
-        decided = {"name": ASK_MORE, "confidence": 1.0}
-        message.set("intent", decided, add_to_output=True)
-        message.set("intent_ranking", [decided], add_to_output=True)
-        entity: Dict[str, Any] = {
-            "entity": "faq_key",
-            "value": topic,
-            "start": 0,
-            "end": 0,
-            "confidence_entity": 1.0,
-            "extractor": "FollowUpReader",
-        }
-        kept = [e for e in message.get("entities") or [] if e.get("entity") != "faq_key"]
-        message.set("entities", kept + [entity], add_to_output=True)
+        set_decision(message, ASK_MORE, "FollowUpReader", entity="faq_key", value=topic)

@@ -15,7 +15,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.guard import guarded
 from bot.nlu.language import other_language, warm_up
-from bot.nlu.stateless import StatelessComponent
+from bot.nlu.stateless import StatelessComponent, set_decision
 
 MAX_MESSAGE_CHARS = 2000
 # What the safety net reads of a longer message (100 KB takes it ~30 ms).
@@ -113,17 +113,5 @@ class InputGuard(StatelessComponent):
             issue = classify_input(message.get("glossary_original_text") or text, message.get(ORIGINAL_LENGTH))
             if issue is None:
                 continue
-            intent = {"name": "unusable_input", "confidence": 1.0}
-            message.set("intent", intent, add_to_output=True)
-            message.set("intent_ranking", [intent], add_to_output=True)
-            entity = {
-                "entity": "input_issue",
-                "value": issue,
-                "start": 0,
-                "end": 0,
-                "confidence_entity": 1.0,
-                "extractor": "InputGuard",
-            }
-            kept = [e for e in message.get("entities") or [] if e.get("entity") != "input_issue"]
-            message.set("entities", kept + [entity], add_to_output=True)
+            set_decision(message, "unusable_input", "InputGuard", entity="input_issue", value=issue)
         return messages
