@@ -89,6 +89,20 @@ WALKS = [
         said=("I've noted",),
     ),
     Walk(
+        "ok and thanks to a count question are pauses, not failed answers",
+        "can you go through my history with me",
+        {
+            "embryo_transfers": ["ok", "3 FETs"],
+            "positive_tests": ["thanks", "none of them"],
+            "confirmed_losses": ["none"],
+            "embryos_good_quality": ["yes"],
+            "chromosome_tests_both": ["no"],
+        },
+        "rif_pattern",
+        slots={"embryo_transfers": 3, "positive_tests": 0},
+        said=("No rush",),
+    ),
+    Walk(
         "two MMCs and a chemical, natural",
         "two MMCs and one chemical, which one am I?",
         {

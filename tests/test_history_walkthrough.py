@@ -20,6 +20,7 @@ from actions.history.walkthrough import (
     clinic_questions,
     correction,
     facts_for_assessment,
+    is_a_pause,
     looks_like_question,
     take_answer,
     understood,
@@ -87,6 +88,21 @@ def test_a_vague_answer_is_asked_back_once_then_taken_as_not_sure():
     assert first.problem == "rounds_not_transfers" and first.vague
     second = take_answer("embryo_transfers", "a few", {}, E, asked_back=True)
     assert second.slots == {"embryo_transfers": UNKNOWN} and second.note == NOTE_TAKEN_AS_UNKNOWN
+
+
+@pytest.mark.parametrize(
+    "slot, intent, pause",
+    [
+        ("embryo_transfers", "acknowledge", True),  # "ok" to "How many transfers?"
+        ("confirmed_losses", "acknowledge", True),
+        ("user_region", "acknowledge", True),
+        ("embryos_good_quality", "acknowledge", False),  # "ok" can mean yes here
+        ("embryo_transfers", "inform", False),
+        ("embryo_transfers", None, False),
+    ],
+)
+def test_an_acknowledgement_to_a_count_question_is_a_pause_not_a_failed_answer(slot, intent, pause):
+    assert is_a_pause(slot, intent) is pause
 
 
 def test_a_known_count_is_not_made_vague_by_a_later_answer():

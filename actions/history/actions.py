@@ -38,8 +38,10 @@ from actions.history.walkthrough import (
     HISTORY_SLOT,
     NOTE_CHANGE_CHOICES,
     NOTE_CHANGE_PROMPT,
+    NOTE_PAUSE,
     TakenAnswer,
     facts_for_assessment,
+    is_a_pause,
     looks_like_question,
     take_answer,
     understood,
@@ -87,6 +89,9 @@ class ValidateHistoryForm(RegionWithoutAsking, CountingFormValidationAction):
     def _check(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         if value is None:  # cleared by a correction: asked again, not a failed attempt
             return {slot: None}
+        if is_a_pause(slot, (tracker.latest_message.get("intent") or {}).get("name")):
+            _say_note(NOTE_PAUSE, dispatcher)
+            return {slot: None}  # the form asks again; the failed-attempt count stays as it was
         taken = _take(slot, value, tracker)
         if taken.problem:
             rejected = self.reject(slot, taken.problem, dispatcher, tracker, taken.details)

@@ -42,6 +42,8 @@ NOTE_CHANGE_PROMPT = "change_prompt"
 NOTE_TAKEN_AS_UNKNOWN = "taken_as_unknown"
 NOTE_GO_ON_AS_TOLD = "go_on_as_told"
 NOTE_CHANGE_CHOICES = "change_choices"  # buttons instead of a third "Is that right?"
+NOTE_PAUSE = "pause"  # "ok" / "thanks" to a count question: asked again, not a failed answer
+ACKNOWLEDGE_INTENT = "acknowledge"  # bot/nlu/confirmation.yml: set only for a whole acknowledgement
 # "change the transfers" / "change losses", typed or the choices' buttons
 # (/inform{"change":"transfers"}): the slots asked again.
 _CHANGE_WHAT = re.compile(
@@ -82,6 +84,13 @@ def looks_like_question(text: str) -> bool:
     cleaned = " ".join((text or "").lower().split())
     long_enough = len(cleaned.split()) > 2
     return long_enough and (cleaned.endswith("?") or bool(_QUESTION_START.match(cleaned)))
+
+
+def is_a_pause(slot: str, intent: Optional[str]) -> bool:
+    """ "ok", "thanks" or a thumbs-up to a count or region question: the user
+    is still with us, not answering, so it is no failed attempt. (To a yes/no
+    question "ok" and "sure" are answers, so those are read as answers.)"""
+    return intent == ACKNOWLEDGE_INTENT and slot in COUNT_SLOTS + ("user_region",)
 
 
 def history_with_answers(history: History, slots: Dict[str, Any]) -> History:
