@@ -15,7 +15,7 @@ export RASA_TELEMETRY_ENABLED := false
 
 PYTEST_ARGS ?=
 
-.PHONY: help setup run shell train test test-fast lint formatter bench content-report insights telegram-webhook purge lock clean
+.PHONY: help setup run shell train train-risk test test-fast lint formatter bench content-report insights telegram-webhook purge lock clean
 
 help:
 	@echo "make run     set up (venv, deps, spaCy pipeline, model) and start the action + Rasa servers"
@@ -28,6 +28,7 @@ help:
 	@echo "make insights   usage report for the clinic from the stored conversations: insights/index.html"
 	@echo "                (INSIGHTS_ARGS=\"--days 7\" or \"--since 2026-01-01 --until 2026-01-31\"; default 30 days)"
 	@echo "make train   train the model now, even if nothing changed"
+	@echo "make train-risk   fine-tune the sentence-risk model offline (PyTorch in .venv-train; TRAIN_RISK_ARGS)"
 	@echo "make telegram-webhook   register the Telegram webhook (TELEGRAM_* variables, see README)"
 	@echo "make purge   delete conversations older than DAYS days (default RETENTION_DAYS or 90)"
 	@echo "make lock    re-resolve requirements.in into requirements.lock"
@@ -45,6 +46,14 @@ shell: setup
 train:
 	@scripts/setup.sh spacy
 	@FORCE_TRAIN=1 scripts/setup.sh model
+
+# The sentence-risk model, offline (issue 25): PyTorch in its own venv, never in .venv.
+TRAIN_PYTHON ?= python3.11
+train-risk:
+	@scripts/setup.sh venv >/dev/null
+	@test -x .venv-train/bin/python || $(TRAIN_PYTHON) -m venv .venv-train
+	@.venv-train/bin/pip install -q -r requirements-train.lock
+	@.venv-train/bin/python scripts/train_risk.py $(TRAIN_RISK_ARGS)
 
 test:
 	@scripts/setup.sh test
@@ -94,7 +103,7 @@ lock:
 	  && rm -rf build/lock-venv && echo "requirements.lock updated"
 
 clean:
-	rm -rf .venv build web/node_modules models/*.tar.gz models/.fingerprint results test-output .pytest_cache
+	rm -rf .venv .venv-train build web/node_modules models/*.tar.gz models/.fingerprint results test-output .pytest_cache
 	@echo "(var/ with saved conversations is kept; delete it yourself if you mean to)"
 
 content-report:
