@@ -1,13 +1,17 @@
 """First-run figures of a blind safety batch through the trained model.
 
-    python -m bench.safety_blind tests/nlu/safety_blind_2026_12_04.yml
+    python -m bench.safety_blind tests/nlu/safety_blind_2026_12_04.yml --label risk_model
 
-Writes bench/results/safety_blind_<date>.md. Run it once per new batch,
-before anything is changed because of that batch: the figures of that first
-run are the honest measure, and stay in the file (issue 25)."""
+Writes bench/results/<batch>.<label>.md and never overwrites one: run it once
+per new batch (and once per new safety model, with its own label), before
+anything is changed because of that batch. The figures of that first run are
+the honest measure, and stay in the file (issue 25). ``--regression`` marks a
+batch that has already informed a change: its figures are regression figures
+and say so."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import subprocess
@@ -49,7 +53,16 @@ def score(cases: List[Dict], intents: List[str]) -> Dict[str, int]:
 
 
 def main(argv: List[str]) -> int:
-    batch = Path(argv[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("batch", type=Path)
+    parser.add_argument("--label", required=True, help="what ran, e.g. risk_model")
+    parser.add_argument("--regression", action="store_true", help="the batch informed a change already")
+    args = parser.parse_args(argv)
+    batch = args.batch
+    out = ROOT / "bench" / "results" / f"{batch.stem}.{args.label}.md"
+    if out.exists():
+        print(f"{out} exists: a first run stays as it was; choose another label", file=sys.stderr)
+        return 2
     cases = yaml.safe_load(batch.read_text(encoding="utf-8"))["cases"]
     logging.disable(logging.WARNING)
     from rasa.core.agent import Agent
@@ -61,9 +74,12 @@ def main(argv: List[str]) -> int:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
     date = time.strftime("%Y-%m-%d")
     lines = [
-        f"# First run of {batch.name} through the model ({date}, commit {commit.strip()})",
+        f"# {'Regression run' if args.regression else 'First run'} of {batch.name}: {args.label} "
+        f"({date}, commit {commit.strip()})",
         "",
-        "Scored before anything was changed because of this batch.",
+        "Regression figures: this batch has informed a change already."
+        if args.regression
+        else "Scored before anything was changed because of this batch.",
         "",
         "| measure | figure |",
         "| --- | --- |",
@@ -79,7 +95,6 @@ def main(argv: List[str]) -> int:
             f"| distress without risk: the tier-2 question | {c.get('distress_tier2_question', 0)}/{c['distress_total']} |"
         )
     lines.append("")
-    out = ROOT / "bench" / "results" / f"safety_blind_{date}.md"
     out.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
     return 0

@@ -9,15 +9,18 @@ torch 2.13.0 from this machine's disk):
 
     python3.11 -m venv .venv-train
     .venv-train/bin/pip install torch==2.13.0 safetensors tokenizers numpy pyyaml
-    .venv-train/bin/python scripts/train_risk.py --folds 8 --out build/risk_model
+    .venv-train/bin/python scripts/train_risk.py --folds 8
 
 The lower layers stay frozen, so their states are computed once and only the
 top ``--tuned-layers`` layers and the head train. ``--folds`` first measures
 generalisation with whole categories held out (each fold leaves out about
 1/k of the risk categories and of the negative categories; no sentence of a
 held-out category is trained on), then trains on everything. Seeds are
-fixed. Writes the tuned layers and the head as safetensors (float16) with
-their SHA-256, and a report of the folds.
+fixed. Writes the tuned layers and the head as safetensors (float16) into
+bot/nlu/risk_model/, where the assistant loads them, sets their SHA-256 in
+bot/nlu/risk_model.py, and writes reference.json (PyTorch's scores for a few
+sentences) and the report of the folds. ``--folds 1`` trains the served
+model only.
 """
 
 from __future__ import annotations
@@ -44,6 +47,20 @@ HEADS = ("risk", "urgent", "same_day")
 NEGATIVE_LABELS = ("not_risk", "not_symptom")
 NOT_RISK_INTENTS_EXCLUDED = {"crisis", "crisis_check", "urgent_symptoms", "early_pregnancy_concern"}
 DIMENSION, HEADS_ATTENTION, EPS = 384, 12, 1e-12
+SERVED = ROOT / "bot" / "nlu" / "risk_model"  # where bot/nlu/risk_model.py loads from
+# Scored once by PyTorch when the weights are written; tests/test_risk_model.py
+# checks that the NumPy forward pass gives the same. Ordinary sentences, not
+# from any corpus or test set.
+REFERENCE_SENTENCES = (
+    "what is the difference between implantation failure and miscarriage",
+    "my clinic wants to do a hysteroscopy before the next transfer",
+    "I have had three losses and nobody can tell me why",
+    "some days I feel like giving up on all of it",
+    "there is blood and the pain on one side is getting worse",
+    "is a little brown spotting normal at six weeks",
+    "thanks, that helps a lot",
+    "ok",
+)
 
 
 def model_archive() -> Path:
@@ -299,7 +316,7 @@ def main() -> int:
     parser.add_argument("--own-negatives", type=int, default=1200)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--thresholds", type=float, nargs="+", default=[0.5, 0.7, 0.9])
-    parser.add_argument("--out", type=Path, default=ROOT / "build" / "risk_model")
+    parser.add_argument("--out", type=Path, default=SERVED)
     args = parser.parse_args()
     torch.set_num_threads(2)
     random.seed(args.seed)
@@ -366,8 +383,31 @@ def main() -> int:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     report["weights_sha256"] = digest
     (args.out / "training_report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    write_reference(model, tensors, base, tokenizer, first_tuned, args.out)
+    if args.out.resolve() == SERVED.resolve():
+        served = ROOT / "bot" / "nlu" / "risk_model.py"
+        code = re.sub(r'WEIGHTS_SHA256 = "[^"]*"', f'WEIGHTS_SHA256 = "{digest}"', served.read_text(encoding="utf-8"))
+        served.write_text(code, encoding="utf-8")
     print(f"wrote {path} ({path.stat().st_size // 1024} KB, sha256 {digest})")
     return 0
+
+
+def write_reference(model: RiskModel, tensors, base: MiniLM, tokenizer: Tokenizer, first_tuned: int, out: Path):
+    """reference.json: PyTorch's scores for REFERENCE_SENTENCES with the
+    weights as saved (float16), for the NumPy forward pass to match."""
+    with torch.no_grad():
+        for key, parameter in model.top.params.items():
+            parameter.copy_(tensors[key].float())
+        for name, parameter in model.head.named_parameters():
+            parameter.copy_(tensors[f"head.{name}"].float())
+    texts = list(REFERENCE_SENTENCES)
+    states = lower_states(base, tokenizer, texts, first_tuned)
+    scores = predict(model, states, list(range(len(texts))))
+    rows = [
+        {"text": t, **{h: round(float(s[i]), 6) for i, h in enumerate(HEADS)}}
+        for t, s in zip(texts, scores, strict=True)
+    ]
+    (out / "reference.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

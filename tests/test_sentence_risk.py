@@ -8,14 +8,8 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.safety_net import CRISIS_CHECK, SafetyNet, demote_unconfirmed_guess, finding_by_meaning
-from bot.nlu.sentence_risk import (
-    MAX_SENTENCES,
-    SENTENCE_RISK,
-    extra_sentences,
-    scored_sentences,
-    training_sentences,
-)
-from tests.helpers.project import ROOT
+from bot.nlu.safety_net import EARLY_PREGNANCY_CONCERN, URGENT_SYMPTOMS
+from bot.nlu.sentence_risk import MAX_SENTENCES, SENTENCE_RISK, scored_sentences
 
 
 def test_scored_sentences_skip_fragments_and_cap_long_messages():
@@ -25,38 +19,47 @@ def test_scored_sentences_skip_fragments_and_cap_long_messages():
     assert len(scored_sentences(many)) == MAX_SENTENCES
 
 
-def test_a_risky_example_teaches_only_its_risky_sentence():
-    text = "clinic moved my FET again. honestly i want to die. what day is the scan?"
-    assert training_sentences(text, risky=True) == ["honestly i want to die"]
-    assert training_sentences("i keep thinking everyone would be fine", risky=True) == [
-        "i keep thinking everyone would be fine"
-    ]
-    assert training_sentences(text, risky=False) == scored_sentences(text)
-
-
-def test_the_extra_sentences_file_has_both_kinds():
-    sentences = extra_sentences(str(ROOT / "data" / "safety" / "risk_sentences.yml"))
-    assert sum(1 for _, risky in sentences if risky) >= 80
-    assert extra_sentences(str(ROOT / "no-such-file.yml")) == []
-
-
-def message(intent, confidence=0.8, risk=None, ranking=None):
+def message(intent, confidence=0.8, risk=None, ranking=None, urgent=0.0, same_day=0.0):
     m = Message(data={"text": "x"})
     m.set("intent", {"name": intent, "confidence": confidence})
     m.set("intent_ranking", ranking or [{"name": intent, "confidence": confidence}])
     if risk is not None:
         m.set(
             SENTENCE_RISK,
-            {"score": risk, "sentence_index": 0, "flagged": risk >= 0.93, "supports_crisis_guess": risk >= 0.5},
+            {
+                "score": risk,
+                "sentence_index": 0,
+                "flagged": risk >= 0.998,
+                "supports_crisis_guess": risk >= 0.5,
+                "urgent": urgent,
+                "same_day": same_day,
+                "symptom_flagged": max(urgent, same_day) >= 0.99,
+            },
         )
     return m
 
 
 def test_meaning_alone_asks_the_tier_2_question_and_never_more():
-    assert finding_by_meaning(message("faq", risk=0.97)).intent == CRISIS_CHECK
-    assert finding_by_meaning(message("faq", risk=0.97)).tier == 2
+    assert finding_by_meaning(message("faq", risk=0.999)).intent == CRISIS_CHECK
+    assert finding_by_meaning(message("faq", risk=0.999)).tier == 2
     assert not finding_by_meaning(message("faq", risk=0.6))
     assert not finding_by_meaning(message("faq"))
+
+
+@pytest.mark.parametrize(
+    "intent,urgent,same_day,expected",
+    [
+        ("faq", 0.995, 0.1, EARLY_PREGNANCY_CONCERN),  # meaning alone: the same-day advice
+        ("faq", 0.1, 0.995, EARLY_PREGNANCY_CONCERN),
+        ("urgent_symptoms", 0.995, 0.1, URGENT_SYMPTOMS),  # with the classifier's own guess: emergency
+        ("urgent_symptoms", 0.5, 0.995, EARLY_PREGNANCY_CONCERN),  # the same-day reading is the stronger
+        ("faq", 0.5, 0.5, None),
+    ],
+)
+def test_symptoms_by_meaning_never_give_the_emergency_reply_on_one_reading(intent, urgent, same_day, expected):
+    finding = finding_by_meaning(message(intent, risk=0.01, urgent=urgent, same_day=same_day))
+    assert finding.intent == expected
+    assert finding.tier is None
 
 
 @pytest.mark.parametrize(
@@ -77,7 +80,7 @@ def test_the_classifiers_crisis_guess_needs_the_scorers_backing(intent, risk, ex
 
 
 def test_the_safety_net_reports_meaning_as_its_reason():
-    m = message("faq", risk=0.99)
+    m = message("faq", risk=0.999)
     m.set("text", "tonight feels like the right time to stop being a problem")
     SafetyNet().process([m])
     assert m.get("intent")["name"] == CRISIS_CHECK and m.get("safety_net")["reason"] in ("meaning", "not_around")

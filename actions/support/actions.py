@@ -13,7 +13,8 @@ from actions.clinic.profile import RegionWithoutAsking
 from actions.content import format_resources, region_aliases
 from actions.forms import CountingFormValidationAction
 from actions.history.form_logic import REGION_SLOT, check_answer
-from actions.support.logic import distress_reply, support_text
+from actions.support.logic import answer_beside_the_question, distress_reply, support_text
+from bot.faq_topic import faq_key_of
 
 
 class ActionRespondToDistress(Action):
@@ -25,6 +26,20 @@ class ActionRespondToDistress(Action):
         for line in lines[:-1]:
             dispatcher.utter_message(text=line)
         dispatcher.utter_message(text=lines[-1], buttons=support_text()["distress"]["buttons"])
+        return []
+
+
+class ActionAnswerBesideTheQuestion(Action):
+    """Before the tier-2 question: the answer to what else the message asked
+    (actions.support.logic.answer_beside_the_question), or nothing."""
+
+    def name(self) -> Text:
+        return "action_answer_beside_the_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        response = answer_beside_the_question(tracker.latest_message, faq_key_of(tracker.latest_message))
+        if response:
+            dispatcher.utter_message(response=response)
         return []
 
 

@@ -17,7 +17,7 @@ import importlib.util
 import json
 import logging
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -107,6 +107,28 @@ def _gelu(x: np.ndarray) -> np.ndarray:
     return 0.5 * x * (1.0 + erf(x / np.float32(np.sqrt(2.0))))
 
 
+def layer_weights(take: Callable[[str], np.ndarray], i: int) -> dict[str, np.ndarray]:
+    """Transformer layer ``i``'s weights by their Hugging Face names, in the
+    form MiniLMEncoder.run_layers takes."""
+    p = f"encoder.layer.{i}."
+    qkv = [p + f"attention.self.{n}." for n in ("query", "key", "value")]
+    # PyTorch stores Linear weights as [out, in]: transpose once, and fuse Q, K, V.
+    return {
+        "qkv_w": np.ascontiguousarray(np.concatenate([take(n + "weight") for n in qkv]).T),
+        "qkv_b": np.concatenate([take(n + "bias") for n in qkv]),
+        "out_w": np.ascontiguousarray(take(p + "attention.output.dense.weight").T),
+        "out_b": take(p + "attention.output.dense.bias"),
+        "ln1_g": take(p + "attention.output.LayerNorm.weight"),
+        "ln1_b": take(p + "attention.output.LayerNorm.bias"),
+        "ff1_w": np.ascontiguousarray(take(p + "intermediate.dense.weight").T),
+        "ff1_b": take(p + "intermediate.dense.bias"),
+        "ff2_w": np.ascontiguousarray(take(p + "output.dense.weight").T),
+        "ff2_b": take(p + "output.dense.bias"),
+        "ln2_g": take(p + "output.LayerNorm.weight"),
+        "ln2_b": take(p + "output.LayerNorm.bias"),
+    }
+
+
 class Embedded(NamedTuple):
     sentence: np.ndarray  # [384], L2-normalised mean of the wordpiece states
     offsets: Offsets  # character span of each wordpiece ([CLS]/[SEP] left out)
@@ -139,39 +161,34 @@ class MiniLMEncoder:
         self._position = w("embeddings.position_embeddings.weight")
         self._token_type = w("embeddings.token_type_embeddings.weight")[0]  # single segment
         self._embedding_norm = (w("embeddings.LayerNorm.weight"), w("embeddings.LayerNorm.bias"))
-        self._layers: list[dict[str, np.ndarray]] = []
-        for i in range(int(config["num_hidden_layers"])):
-            p = f"encoder.layer.{i}."
-            qkv = [p + f"attention.self.{n}." for n in ("query", "key", "value")]
-            # PyTorch stores Linear weights as [out, in]: transpose once, and fuse Q, K, V.
-            self._layers.append(
-                {
-                    "qkv_w": np.ascontiguousarray(np.concatenate([w(n + "weight") for n in qkv]).T),
-                    "qkv_b": np.concatenate([w(n + "bias") for n in qkv]),
-                    "out_w": np.ascontiguousarray(w(p + "attention.output.dense.weight").T),
-                    "out_b": w(p + "attention.output.dense.bias"),
-                    "ln1_g": w(p + "attention.output.LayerNorm.weight"),
-                    "ln1_b": w(p + "attention.output.LayerNorm.bias"),
-                    "ff1_w": np.ascontiguousarray(w(p + "intermediate.dense.weight").T),
-                    "ff1_b": w(p + "intermediate.dense.bias"),
-                    "ff2_w": np.ascontiguousarray(w(p + "output.dense.weight").T),
-                    "ff2_b": w(p + "output.dense.bias"),
-                    "ln2_g": w(p + "output.LayerNorm.weight"),
-                    "ln2_b": w(p + "output.LayerNorm.bias"),
-                }
-            )
+        self._layers = [layer_weights(w, i) for i in range(int(config["num_hidden_layers"]))]
 
     def _hidden_states(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Last hidden states [batch, length, 384] of the BERT encoder."""
+        return self.run_layers(self.embed_ids(ids), mask, self._layers)
+
+    def embed_ids(self, ids: np.ndarray) -> np.ndarray:
+        """The embedding layer's output [batch, length, 384] for wordpiece ids."""
         batch, length = ids.shape
-        heads, head_dim = self._heads, DIMENSION // self._heads
         x = self._word[ids] + self._position[:length] + self._token_type
-        # Linear layers on [batch * length, 384]: one BLAS call instead of one per text.
         x = _layer_norm(x.reshape(-1, DIMENSION), *self._embedding_norm, self._eps)
+        return x.reshape(batch, length, DIMENSION)
+
+    @property
+    def layers(self) -> list[dict[str, np.ndarray]]:
+        """The six transformer layers' weights, in the form run_layers takes."""
+        return self._layers
+
+    def run_layers(self, x: np.ndarray, mask: np.ndarray, layers: Sequence[dict[str, np.ndarray]]) -> np.ndarray:
+        """States [batch, length, 384] after ``layers`` (this encoder's or a tuned copy)."""
+        batch, length, _ = x.shape
+        heads, head_dim = self._heads, DIMENSION // self._heads
+        # Linear layers on [batch * length, 384]: one BLAS call instead of one per text.
+        x = x.reshape(-1, DIMENSION)
         # Padding gets the lowest float as attention bias, as transformers does.
         bias = (1.0 - mask[:, None, None, :].astype(np.float32)) * np.finfo(np.float32).min
         scale = np.float32(1.0 / np.sqrt(head_dim))
-        for layer in self._layers:
+        for layer in layers:
             qkv = x @ layer["qkv_w"] + layer["qkv_b"]
             q, k, v = qkv.reshape(batch, length, 3, heads, head_dim).transpose(2, 0, 3, 1, 4)
             scores = (q @ k.transpose(0, 1, 3, 2)) * scale + bias
@@ -193,12 +210,13 @@ class MiniLMEncoder:
             )
         return x.reshape(batch, length, DIMENSION)
 
-    def embed(self, texts: Sequence[str]) -> list[Embedded]:
-        """Sentence embedding and wordpiece states of each text."""
-        encodings = self._tokenizer.encode_batch(list(texts))
-        # Forward passes over texts of similar length, CHUNK at a time: little padding.
+    def batches(self, texts: Sequence[str]) -> Iterator[tuple[list[int], np.ndarray, np.ndarray]]:
+        """(indices into texts, wordpiece ids, mask) for chunks of texts of
+        similar length, CHUNK at a time: little padding."""
+        return self._chunks(self._tokenizer.encode_batch(list(texts)))
+
+    def _chunks(self, encodings: list[Any]) -> Iterator[tuple[list[int], np.ndarray, np.ndarray]]:
         order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
-        result: list[Embedded | None] = [None] * len(encodings)
         for start in range(0, len(order), self.CHUNK):
             chunk = order[start : start + self.CHUNK]
             ids = np.zeros((len(chunk), len(encodings[chunk[-1]].ids)), dtype=np.int64)
@@ -206,6 +224,13 @@ class MiniLMEncoder:
             for row, i in enumerate(chunk):
                 ids[row, : len(encodings[i].ids)] = encodings[i].ids
                 mask[row, : len(encodings[i].ids)] = 1.0
+            yield chunk, ids, mask
+
+    def embed(self, texts: Sequence[str]) -> list[Embedded]:
+        """Sentence embedding and wordpiece states of each text."""
+        encodings = self._tokenizer.encode_batch(list(texts))
+        result: list[Embedded | None] = [None] * len(encodings)
+        for chunk, ids, mask in self._chunks(encodings):
             states = self._hidden_states(ids, mask)
             pooled = (states * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
             pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)

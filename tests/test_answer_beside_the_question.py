@@ -1,0 +1,34 @@
+"""What is answered before the tier-2 question (actions.support.logic)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.support.logic import answer_beside_the_question
+
+
+def parse(tier, overrode="faq", symptom=False, reason="meaning"):
+    return {
+        "safety_net": {"tier": tier, "overrode": overrode, "reason": reason},
+        "sentence_risk": {"symptom_flagged": symptom},
+    }
+
+
+@pytest.mark.parametrize(
+    "parse_data,key,expected",
+    [
+        (parse(2), "rif_tests", "utter_faq/rif_tests"),  # the question is answered, then asked
+        (parse(2, symptom=True), "rif_tests", "utter_same_day_care"),  # a symptom comes first
+        (parse(2, overrode="express_distress"), None, None),  # nothing else was asked
+        (parse(2, overrode="express_distress"), "rif_tests", None),  # a distress message is not an FAQ
+        (parse(1), "rif_tests", None),  # never beside the tier-1 reply
+        (parse(None, reason="meaning:symptom"), "bleeding", "utter_faq/bleeding"),  # same-day advice follows
+        (parse(None, reason="meaning:symptom", overrode="express_distress"), "bleeding", None),
+        (parse(None, reason="spotting"), "bleeding", None),  # the lexicon's own finding: advice only
+        (parse(None, reason="meaning:with_classifier"), "bleeding", None),  # never beside the emergency reply
+        ({}, "rif_tests", None),
+        (None, None, None),
+    ],
+)
+def test_the_answer_before_the_question(parse_data, key, expected):
+    assert answer_beside_the_question(parse_data, key) == expected
