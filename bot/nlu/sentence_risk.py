@@ -33,7 +33,6 @@ from bot.nlu.guard import guarded
 from bot.nlu.risk_model import HEADS, SentenceRiskModel, shared_risk_model
 from bot.nlu.safety_net import split_sentences, users_own_words
 
-
 SENTENCE_RISK = "sentence_risk"
 MIN_WORDS = 3
 MAX_SENTENCES = 24  # a very long message: the first 24 sentences of 3+ words (the lexicon reads all)
@@ -52,17 +51,19 @@ class SentenceRiskScorer(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        # Chosen on the regression sets (tests/nlu/safety_regression.yml,
-        # real_voice*.yml, follow_ups*.yml: their false alarms) and the
-        # 2026-12-04 batch, before the 2026-12-07 batch was run; the folds'
-        # 0.9 (bench/results/risk_model_training.md) asked about a quarter of
-        # the hard near-misses there. Later blind batches measure them.
+        # threshold: 0.998 was chosen first, on the regression sets and the
+        # 2026-12-04 batch; the 2026-12-07 blind batch's first run at 0.998
+        # (bench/results/safety_blind_2026_12_07.risk_model.md) then showed it
+        # too cautious (the lexicon already catches every regression case, so
+        # there meaning can only add false alarms), and it was lowered to 0.99
+        # after that run. That batch is a regression set from then on; the
+        # next blind batch measures 0.99.
         # threshold: meaning alone asks the tier-2 question. support: enough to
         # back the classifier's own crisis guess (bot/nlu/safety_net.py).
         # context_threshold: see score(). symptom_threshold: an urgent or
         # same-day score that gets the same-day advice.
         return {
-            "threshold": 0.998,
+            "threshold": 0.99,
             "support": 0.5,
             "context_threshold": 0.9,
             "symptom_threshold": 0.99,
