@@ -32,7 +32,7 @@ _TEXT_KEYS = ("name", "phone", "email", "website", "timezone", "default_region",
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{5,20}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 _URL = re.compile(r"^https?://[^\s]+$")
-_HOURS = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-4]):([0-5][0-9])$")
+_HOURS = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])-(?:([01][0-9]|2[0-3]):([0-5][0-9])|(24):00)$")
 
 
 class ClinicProfileError(ValueError):
@@ -86,7 +86,8 @@ def _hours(value: Any, key: str) -> Optional[Tuple[dt.time, dt.time]]:
     if not match:
         raise ClinicProfileError(key, 'must look like "09:00-17:00" or "closed"')
     opens = dt.time(int(match.group(1)), int(match.group(2)))
-    closes = dt.time(23, 59) if match.group(3) == "24" else dt.time(int(match.group(3)), int(match.group(4)))
+    # "24:00" is the end of the day: open through 23:59:59, not shut at 23:59.
+    closes = dt.time.max if match.group(5) else dt.time(int(match.group(3)), int(match.group(4)))
     if closes <= opens:
         raise ClinicProfileError(key, "must close after it opens")
     return opens, closes

@@ -99,6 +99,16 @@ def test_opening_hours_with_a_fixed_clock():
     assert is_open(parse_profile({"phone": "020 7946 0000"}), MONDAY_NOON) is None
 
 
+def test_open_until_24_00_means_open_through_the_last_minute_of_the_day():
+    all_day = parse_profile({**GOOD, "opening_hours": {"mon": "00:00-24:00", "tue": "00:00-24:00"}})
+    last_minute = dt.datetime(2026, 11, 23, 23, 59, 30, tzinfo=dt.timezone.utc)  # Monday 23:59:30 in London
+    assert is_open(all_day, last_minute) is True
+    assert is_open(all_day, last_minute + dt.timedelta(seconds=60)) is True  # Tuesday 00:00:30
+    assert "open now until 24:00" in "\n".join(contact_lines(all_day, last_minute, load_content("clinic")))
+    with pytest.raises(ClinicProfileError):
+        parse_profile({**GOOD, "opening_hours": {"mon": "09:00-24:30"}})
+
+
 def test_contact_text_inside_and_outside_hours():
     words = load_content("clinic")
     profile = parse_profile(GOOD)

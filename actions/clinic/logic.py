@@ -18,7 +18,8 @@ def contact_lines(profile: ClinicProfile, now: dt.datetime, words: Dict[str, Any
     open_now = is_open(profile, now)
     lines: List[str] = []
     if open_now:
-        closes = hours_today(profile, now)[1].strftime("%H:%M")
+        end = hours_today(profile, now)[1]
+        closes = "24:00" if end == dt.time.max else end.strftime("%H:%M")
         key = "open_now" if profile.phone else "open_now_no_phone"
         lines.append(words[key].format(name=name, closes=closes, phone=profile.phone))
     elif open_now is False:
