@@ -221,3 +221,15 @@ def test_rasa_accepts_the_component_in_the_project_pipeline():
     graph = DefaultV1Recipe().graph_config_for_recipe(config, {})
     validation.validate(graph)
     assert any("SentenceEncoderFeaturizer" in name for name in graph.predict_schema.nodes)
+
+
+def test_the_float32_erf_matches_scipy_to_within_float32_noise():
+    from scipy.special import erf as scipy_erf
+
+    from bot.nlu.sentence_encoder import erf
+
+    x = np.concatenate([np.linspace(-8, 8, 20001), [0.0, -0.0, 1e-8, -1e-8, 30.0, -30.0]]).astype(np.float32)
+    ours = erf(x)
+    assert ours.dtype == np.float32
+    assert np.abs(ours.astype(np.float64) - scipy_erf(x.astype(np.float64))).max() < 5e-7
+    assert (np.abs(ours) <= 1.0).all() and np.all(np.diff(ours[:20001]) >= -1e-7)  # bounded, non-decreasing

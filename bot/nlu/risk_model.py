@@ -24,6 +24,7 @@ import numpy as np
 from safetensors.numpy import load as load_safetensors
 
 from bot.nlu.sentence_encoder import MiniLMEncoder, WeightsVerificationError, layer_weights, shared_encoder
+from bot.nlu.text_cache import TextCache
 
 MODEL_DIR = Path(__file__).resolve().parent / "risk_model"
 WEIGHTS = MODEL_DIR / "risk_model.safetensors"
@@ -48,6 +49,8 @@ def verified_weights(path: Path = WEIGHTS, sha256: str = WEIGHTS_SHA256) -> byte
 class SentenceRiskModel:
     """Scores [n, 3] in 0..1 (``HEADS`` order) for each sentence."""
 
+    CACHED_SENTENCES = 4096  # 12 bytes each
+
     def __init__(self, encoder: MiniLMEncoder | None = None, path: Path = WEIGHTS, sha256: str = WEIGHTS_SHA256):
         self._encoder = encoder or shared_encoder()
         weights = {
@@ -61,8 +64,16 @@ class SentenceRiskModel:
         self._tuned = [layer_weights(weights.pop, i) for i in tuned]
         self._head_w = np.ascontiguousarray(weights.pop("head.weight").T)  # [384, 3]
         self._head_b = weights.pop("head.bias")
+        self._cache: TextCache[np.ndarray] = TextCache(self.CACHED_SENTENCES)
 
     def scores(self, sentences: Sequence[str]) -> np.ndarray:
+        """[len(sentences), 3]; each distinct sentence is run once, and one
+        seen lately in this process not at all."""
+        if not sentences:
+            return np.zeros((0, len(HEADS)), dtype=np.float32)
+        return np.stack(self._cache.get_many(list(sentences), self._run))
+
+    def _run(self, sentences: list[str]) -> list[np.ndarray]:
         result = np.zeros((len(sentences), len(HEADS)), dtype=np.float32)
         lower = self._encoder.layers[: self._first_tuned]
         for chunk, ids, mask in self._encoder.batches(sentences):
@@ -72,7 +83,8 @@ class SentenceRiskModel:
             pooled = (x * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
             logits = pooled @ self._head_w + self._head_b
             result[chunk] = 1.0 / (1.0 + np.exp(-logits))
-        return result
+        result.setflags(write=False)
+        return list(result)
 
 
 @lru_cache(maxsize=1)

