@@ -107,3 +107,11 @@ def test_follow_ups_are_read_with_the_previous_answer(name, parse_in_context, ca
         for turns, expect, got in misses if name in PRINT_MISSES else []:
             print(f"  miss: expected {expect}, got {got}: {' / '.join(turns)[:140]!r}")
     assert rate >= FLOORS[name]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", ["go on", "explain that bit more", "tell me more about that", "more please"])
+def test_a_bare_request_for_more_after_an_answer_goes_deeper_on_that_topic(text, parse_in_context):
+    parsed = parse_in_context(text, ("why_difference_matters", "why does it matter if its RIF or RM"))
+    assert parsed["intent"]["name"] == "ask_more"
+    assert topic_of(parsed) == "why_difference_matters"

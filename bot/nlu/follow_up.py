@@ -16,7 +16,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.faq_button_payload import FaqButtonPayloadResolver
-from bot.nlu.follow_up_context import context_of, lexicon, read_follow_up
+from bot.nlu.follow_up_context import FollowUp, context_of, lexicon, read_follow_up
 from bot.nlu.glossary import ORIGINAL_TEXT
 from bot.nlu.guard import guarded
 from bot.nlu.stateless import set_decision
@@ -38,10 +38,11 @@ class FollowUpReader(FaqButtonPayloadResolver):
         for message in messages:
             intent = message.get("intent") or {}
             context = context_of(message.get("metadata"))
-            if intent.get("name") == ASK_MORE:  # only this component says which topic
+            classified_more = intent.get("name") == ASK_MORE
+            if classified_more:  # only this component says which topic
                 self._drop_guess(message)
                 intent = message.get("intent") or {}
-            if context is None or intent.get("name") not in REPLACEABLE:
+            if context is None or (intent.get("name") not in REPLACEABLE and not classified_more):
                 continue
             text = message.get(ORIGINAL_TEXT) or message.get("text") or ""
             terms = [
@@ -50,9 +51,13 @@ class FollowUpReader(FaqButtonPayloadResolver):
                 if e.get("extractor") == "SpacyEntityExtractor"
             ]
             reading = read_follow_up(text, context.topic, float(intent.get("confidence") or 0.0), terms)
+            if reading is None and classified_more:
+                # "go on" after an answer: the classifier read a request for
+                # more, and the previous answer says on what.
+                reading = FollowUp(context.topic, more=True)
             if reading is None or reading.topic not in self._known_keys:
                 continue
-            if intent.get("name") == "express_distress" and not (
+            if intent.get("name") == "express_distress" and not classified_more and not (
                 reading.more and len(text.split()) <= MAX_WORDS_OVER_DISTRESS and lexicon().aspects["more"].search(text)
             ):
                 continue
