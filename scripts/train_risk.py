@@ -56,6 +56,7 @@ REFERENCE_SENTENCES = (
     "my clinic wants to do a hysteroscopy before the next transfer",
     "I have had three losses and nobody can tell me why",
     "some days I feel like giving up on all of it",
+    "I have been thinking about taking all my tablets tonight",
     "there is blood and the pain on one side is getting worse",
     "is a little brown spotting normal at six weeks",
     "thanks, that helps a lot",
@@ -311,7 +312,7 @@ def write_markdown(report: dict, args: argparse.Namespace) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tuned-layers", type=int, default=2)
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--folds", type=int, default=8)
     parser.add_argument("--own-negatives", type=int, default=1200)
     parser.add_argument("--seed", type=int, default=13)

@@ -29,8 +29,8 @@ from bot.nlu.text_cache import TextCache
 MODEL_DIR = Path(__file__).resolve().parent / "risk_model"
 WEIGHTS = MODEL_DIR / "risk_model.safetensors"
 REFERENCE = MODEL_DIR / "reference.json"
-# Printed by `make train-risk` when it wrote the weights (seed 13, 3 epochs, top 2 layers).
-WEIGHTS_SHA256 = "b835718e5a80f95b2b271d1cd59639dbfdb1106620fac5c8c7c7b63882ef28c5"
+# Printed by `make train-risk` when it wrote the weights (seed 13, 5 epochs, top 2 layers).
+WEIGHTS_SHA256 = "aac764a5c09200937441e835fb3546253f7d28dcbbd95f9fdd1c6c5e4dee7f57"
 HEADS = ("risk", "urgent", "same_day")
 
 
