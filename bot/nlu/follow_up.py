@@ -57,8 +57,14 @@ class FollowUpReader(FaqButtonPayloadResolver):
                 reading = FollowUp(context.topic, more=True)
             if reading is None or reading.topic not in self._known_keys:
                 continue
-            if intent.get("name") == "express_distress" and not classified_more and not (
-                reading.more and len(text.split()) <= MAX_WORDS_OVER_DISTRESS and lexicon().aspects["more"].search(text)
+            if (
+                intent.get("name") == "express_distress"
+                and not classified_more
+                and not (
+                    reading.more
+                    and len(text.split()) <= MAX_WORDS_OVER_DISTRESS
+                    and lexicon().aspects["more"].search(text)
+                )
             ):
                 continue
             if reading.more:

@@ -15,7 +15,6 @@ No Rasa import: bot/nlu/sentence_risk.py adapts this to the pipeline.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +22,13 @@ from pathlib import Path
 import numpy as np
 from safetensors.numpy import load as load_safetensors
 
-from bot.nlu.sentence_encoder import MiniLMEncoder, WeightsVerificationError, layer_weights, shared_encoder
+from bot.nlu.sentence_encoder import (
+    MiniLMEncoder,
+    WeightsVerificationError,
+    checked_sha256,
+    layer_weights,
+    shared_encoder,
+)
 from bot.nlu.text_cache import TextCache
 
 MODEL_DIR = Path(__file__).resolve().parent / "risk_model"
@@ -40,10 +45,7 @@ def verified_weights(path: Path = WEIGHTS, sha256: str = WEIGHTS_SHA256) -> byte
         data = path.read_bytes()
     except OSError as error:
         raise WeightsVerificationError(f"cannot read {path} ({error}); refuse to start") from error
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != sha256:
-        raise WeightsVerificationError(f"{path} has SHA-256 {digest}, not {sha256}; refuse to start")
-    return data
+    return checked_sha256(data, sha256, str(path))
 
 
 class SentenceRiskModel:

@@ -83,12 +83,17 @@ def verify_weights(archive: Path | None = None) -> bytes:
         raise WeightsVerificationError(
             f"cannot read model.safetensors from {archive} ({error}); refuse to start"
         ) from error
+    return checked_sha256(
+        data, WEIGHTS_SHA256, f"model.safetensors in {archive}", f" of all-MiniLM-L6-v2 revision {WEIGHTS_REVISION}"
+    )
+
+
+def checked_sha256(data: bytes, expected: str, what: str, whose: str = "") -> bytes:
+    """``data`` if its SHA-256 is ``expected``; else WeightsVerificationError
+    (every weights file this project loads goes through here)."""
     digest = hashlib.sha256(data).hexdigest()
-    if digest != WEIGHTS_SHA256:
-        raise WeightsVerificationError(
-            f"model.safetensors in {archive} has SHA-256 {digest}, not {WEIGHTS_SHA256} "
-            f"of all-MiniLM-L6-v2 revision {WEIGHTS_REVISION}; refuse to start"
-        )
+    if digest != expected:
+        raise WeightsVerificationError(f"{what} has SHA-256 {digest}, not {expected}{whose}; refuse to start")
     return data
 
 
