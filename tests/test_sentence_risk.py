@@ -55,14 +55,15 @@ def test_meaning_alone_asks_the_tier_2_question_and_never_more():
 @pytest.mark.parametrize(
     "intent,urgent,same_day,expected",
     [
-        ("faq", 0.995, 0.1, EARLY_PREGNANCY_CONCERN),  # meaning alone: the same-day advice
+        ("faq", 0.995, 0.1, URGENT_SYMPTOMS),  # an urgent symptom by meaning alone: the emergency reply
         ("faq", 0.1, 0.995, EARLY_PREGNANCY_CONCERN),
-        ("urgent_symptoms", 0.995, 0.1, URGENT_SYMPTOMS),  # with the classifier's own guess: emergency
+        ("urgent_symptoms", 0.995, 0.1, URGENT_SYMPTOMS),
         ("urgent_symptoms", 0.5, 0.995, EARLY_PREGNANCY_CONCERN),  # the same-day reading is the stronger
         ("faq", 0.5, 0.5, None),
+        ("faq", 0.98, 0.2, None),  # under the symptom threshold
     ],
 )
-def test_symptoms_by_meaning_never_give_the_emergency_reply_on_one_reading(intent, urgent, same_day, expected):
+def test_symptoms_by_meaning_get_the_advice_their_stronger_head_says(intent, urgent, same_day, expected):
     finding = finding_by_meaning(message(intent, risk=0.01, urgent=urgent, same_day=same_day))
     assert finding.intent == expected
     assert finding.tier is None

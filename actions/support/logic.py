@@ -39,16 +39,18 @@ def distress_reply(text: Optional[str]) -> List[str]:
 def answer_beside_the_question(parse_data: Optional[dict], faq_key: Optional[str]) -> Optional[str]:
     """The response to send before a safety reply that was found by meaning or
     is the tier-2 question, so that it never drops what the message was
-    about: beside the tier-2 question, the same-day advice when a symptom was
-    read too, else the answer to the FAQ question the classifier read;
+    about: beside the tier-2 question, the emergency or same-day advice when
+    a symptom was read too (whichever its score says), else the answer to the FAQ question the classifier read;
     beside same-day advice found by meaning, that answer. None otherwise, and
     never beside the tier-1 or the emergency reply."""
     parse_data = parse_data or {}
     finding = parse_data.get("safety_net") or {}
     asked_faq = finding.get("overrode") == "faq" and bool(faq_key)
     if finding.get("tier") == 2:
-        if (parse_data.get("sentence_risk") or {}).get("symptom_flagged"):
-            return "utter_same_day_care"
+        risk = parse_data.get("sentence_risk") or {}
+        if risk.get("symptom_flagged"):
+            urgent = risk.get("urgent", 0.0) >= risk.get("same_day", 0.0)
+            return "utter_urgent_care" if urgent else "utter_same_day_care"
         return f"utter_faq/{faq_key}" if asked_faq else None
     if finding.get("reason") == "meaning:symptom" and asked_faq:
         return f"utter_faq/{faq_key}"

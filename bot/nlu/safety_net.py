@@ -654,9 +654,12 @@ class SafetyNet(StatelessComponent):
 
 def finding_by_meaning(message: Message) -> SafetyFinding:
     """What bot/nlu/sentence_risk.py found where the lexicon found nothing.
-    Meaning alone asks the tier-2 question and gives the same-day advice for
-    a symptom; it never gives the tier-1 reply. The emergency reply needs the
-    classifier's own urgent guess as well: two readings that agree. (A lower
+    Meaning alone asks the tier-2 question, and gives the emergency or the
+    same-day advice for a symptom, whichever head scores higher; it never
+    gives the tier-1 reply. (The emergency reply used to need the
+    classifier's urgent guess as well: on the 2026-12-08c blind symptom
+    batch that missed 4 of 22 emergencies, for one more false emergency reply
+    in 30; bench/results/symptoms_blind_2026_12_08c.*.md.) (A lower
     bar while the classifier read distress was tried at 0.7: on the
     regression sets it asked 7 people without risk and caught no one more.)"""
     risk = message.get("sentence_risk") or {}
@@ -664,8 +667,9 @@ def finding_by_meaning(message: Message) -> SafetyFinding:
     if risk.get("flagged"):
         return SafetyFinding(CRISIS_CHECK, 2, risk.get("sentence_index"), "meaning")
     if risk.get("symptom_flagged"):
-        if classified == URGENT_SYMPTOMS and risk.get("urgent", 0.0) >= risk.get("same_day", 0.0):
-            return SafetyFinding(URGENT_SYMPTOMS, None, None, "meaning:with_classifier")
+        if risk.get("urgent", 0.0) >= risk.get("same_day", 0.0):
+            reason = "meaning:with_classifier" if classified == URGENT_SYMPTOMS else "meaning:urgent"
+            return SafetyFinding(URGENT_SYMPTOMS, None, None, reason)
         return SafetyFinding(EARLY_PREGNANCY_CONCERN, None, None, "meaning:symptom")
     return NO_FINDING
 
